@@ -1,0 +1,3 @@
+namespace npeps {
+int api_placeholder() { return 0; }
+}  // namespace npeps
