@@ -1,3 +1,0 @@
-namespace npeps {
-int api_placeholder() { return 0; }
-}  // namespace npeps

@@ -1,0 +1,46 @@
+// Synthesis methods as plug-ins: each method is a Solver made by a factory
+// from a SolverConfig. The facade (Synthesizer), the CLI and the benchmark
+// harness all find methods here by name.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dsl/program.h"
+#include "search/search_result.h"
+
+namespace npeps {
+
+struct SolverConfig {
+  int threads = 1;         // worker threads per task
+  std::string model_dir;   // directory with the trained models (never empty here)
+  std::uint64_t seed = 1;  // seeds every random choice
+};
+
+// One synthesis method, ready to solve tasks. Created once (models are
+// loaded in the factory) and reused; not thread-safe: one solve() at a time.
+class Solver {
+ public:
+  virtual ~Solver() = default;
+  virtual SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) = 0;
+};
+
+struct MethodInfo {
+  std::string name;         // as given to --method
+  std::string description;  // one line for --help
+  std::function<std::unique_ptr<Solver>(const SolverConfig&)> make;  // may throw std::runtime_error
+};
+
+// Every method of this build, in display order.
+const std::vector<MethodInfo>& methods();
+// nullptr when unknown.
+const MethodInfo* find_method(std::string_view name);
+// The shipped models' directory (assets/models of the source tree, or
+// $NPEPS_MODEL_DIR when set).
+std::string default_model_dir();
+
+}  // namespace npeps

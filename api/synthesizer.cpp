@@ -1,0 +1,112 @@
+#include "npeps/synthesizer.h"
+
+#include <nlohmann/json.hpp>
+
+#include "api/solver.h"
+#include "datasets/task.h"
+#include "dsl/printer.h"
+
+namespace npeps {
+namespace {
+
+nlohmann::json datum_to_json(const Datum& d) {
+  if (std::holds_alternative<int>(d)) return std::get<int>(d);
+  if (std::holds_alternative<std::vector<int>>(d)) return std::get<std::vector<int>>(d);
+  return nullptr;
+}
+
+}  // namespace
+
+struct Synthesizer::Impl {
+  SynthesizerOptions options;
+  const MethodInfo* method = nullptr;
+  std::unique_ptr<Solver> solver;  // made on first use (loading models takes time)
+  std::atomic<bool> cancel{false};
+
+  SynthesisResult solve(const Task& task) {
+    if (!solver) {
+      SolverConfig cfg;
+      cfg.threads = options.threads;
+      cfg.model_dir = options.model_dir.empty() ? default_model_dir() : options.model_dir;
+      cfg.seed = options.seed;
+      try {
+        solver = method->make(cfg);
+      } catch (const std::exception& e) {
+        throw InvalidInput("method " + method->name + ": " + e.what());
+      }
+    }
+    cancel.store(false);
+    SearchLimits limits = SearchLimits::with_timeout(options.timeout_s);
+    limits.cancel = &cancel;
+    const auto start = Clock::now();
+    SearchResult r = solver->solve(task.examples, limits);
+    SynthesisResult out;
+    out.id = task.id;
+    out.method = method->name;
+    out.time_s = std::chrono::duration<double>(Clock::now() - start).count();
+    out.nodes = r.stats.nodes;
+    out.model_calls = r.stats.model_calls;
+    // Re-check: a result is only reported solved when it satisfies every example.
+    if (r.program && satisfies(*r.program, task.examples)) {
+      out.solved = true;
+      out.program = to_compact(*r.program);
+      out.readable = to_readable(*r.program);
+    }
+    return out;
+  }
+};
+
+Synthesizer::Synthesizer(SynthesizerOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->method = find_method(options.method);
+  if (!impl_->method) {
+    std::string known;
+    for (const MethodInfo& m : npeps::methods()) known += (known.empty() ? "" : ", ") + m.name;
+    throw InvalidInput("unknown method '" + options.method + "' (available: " + known + ")");
+  }
+  if (!(options.timeout_s > 0)) throw InvalidInput("timeout must be a positive number of seconds");
+  if (options.threads < 1) throw InvalidInput("threads must be at least 1");
+  impl_->options = std::move(options);
+}
+
+Synthesizer::~Synthesizer() = default;
+
+SynthesisResult Synthesizer::synthesize(const TaskSpec& spec) {
+  nlohmann::json j;
+  if (!spec.id.empty()) j["id"] = spec.id;
+  j["examples"] = nlohmann::json::array();
+  for (const IoExample& e : spec.examples) {
+    nlohmann::json ex;
+    ex["inputs"] = nlohmann::json::array();
+    for (const Datum& d : e.inputs) ex["inputs"].push_back(datum_to_json(d));
+    ex["output"] = datum_to_json(e.output);
+    j["examples"].push_back(std::move(ex));
+  }
+  try {
+    return impl_->solve(task_from_json(j, "task"));
+  } catch (const TaskError& e) {
+    throw InvalidInput(e.what());
+  }
+}
+
+SynthesisResult Synthesizer::synthesize_json(std::string_view task_json,
+                                             const std::string& where) {
+  try {
+    return impl_->solve(parse_task(task_json, where));
+  } catch (const TaskError& e) {
+    throw InvalidInput(e.what());
+  }
+}
+
+void Synthesizer::cancel() { impl_->cancel.store(true); }
+
+const SynthesizerOptions& Synthesizer::options() const { return impl_->options; }
+
+std::vector<std::string> Synthesizer::methods() {
+  std::vector<std::string> names;
+  for (const MethodInfo& m : npeps::methods()) names.push_back(m.name);
+  return names;
+}
+
+const char* version() { return "0.1.0"; }
+
+}  // namespace npeps

@@ -1,0 +1,116 @@
+// `npeps run`: executes programs on inputs (and, in --batch mode, the
+// conformance vectors of ../shared/conformance).
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "datasets/task.h"
+#include "dsl/parser.h"
+#include "dsl/printer.h"
+
+namespace npeps::cli {
+namespace {
+
+// Validates `inputs` (a JSON array) with the task rules, so messages match
+// the task loader's.
+std::vector<Value> inputs_from_json(const nlohmann::json& inputs) {
+  nlohmann::json task = {{"examples", nlohmann::json::array({{{"inputs", inputs},
+                                                               {"output", nullptr}}})}};
+  return task_from_json(task, "inputs").examples.front().inputs;
+}
+
+// Runs one case; returns {"output": V} or {"error": "..."}.
+nlohmann::json run_case(const std::string& program_text, const nlohmann::json& inputs) {
+  Program p;
+  try {
+    p = parse_program(program_text);
+  } catch (const std::exception& e) {
+    return {{"error", std::string("malformed program: ") + e.what()}};
+  }
+  std::vector<Value> in;
+  try {
+    in = inputs_from_json(inputs);
+  } catch (const std::exception& e) {
+    return {{"error", std::string("bad inputs: ") + e.what()}};
+  }
+  if (!inputs_match(p, in)) return {{"error", "inputs do not match the program's input types"}};
+  const RunResult r = run(p, in);
+  if (r.status != EvalStatus::Ok)
+    return {{"error", "statement " + std::to_string(r.failed_at + 1) + " (" +
+                          operator_name(p.statements[r.failed_at].op) +
+                          "): " + to_string(r.status)}};
+  return {{"output", nlohmann::json::parse(to_json(r.output))}};
+}
+
+int run_batch(const std::string& path) {
+  std::unique_ptr<std::istream> owned;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    owned = std::make_unique<std::ifstream>(path);
+    if (!*owned) {
+      std::cerr << "npeps run: cannot open '" << path << "'\n";
+      return 2;
+    }
+    in = owned.get();
+  }
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(*in, line)) {
+    ++n;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    nlohmann::json out;
+    const nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object())
+      out = {{"error", "line " + std::to_string(n) + ": not a JSON object"}};
+    else if (!j.contains("program") || !j["program"].is_string())
+      out = {{"error", "line " + std::to_string(n) + ": program: missing or not a string"}};
+    else if (!j.contains("inputs") || !j["inputs"].is_array())
+      out = {{"error", "line " + std::to_string(n) + ": inputs: missing or not an array"}};
+    else
+      out = run_case(j["program"].get<std::string>(), j["inputs"]);
+    std::cout << out.dump() << '\n';
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  struct Opts {
+    std::string program, inputs, batch;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* sub = app.add_subcommand("run", "execute a program on inputs");
+  sub->add_option("--program", o->program, "program, compact or readable form");
+  sub->add_option("--inputs", o->inputs, "inputs as a JSON array, e.g. '[[3,1,2], 2]'");
+  sub->add_option("--batch", o->batch,
+                  "JSON Lines of {\"program\", \"inputs\"} ('-' for stdin); one result line each");
+  sub->callback([o, &exit_code] {
+    if (!o->batch.empty()) {
+      exit_code = run_batch(o->batch);
+      return;
+    }
+    if (o->program.empty() || o->inputs.empty())
+      throw CLI::ValidationError("run", "give --program and --inputs, or --batch FILE");
+    const nlohmann::json inputs = nlohmann::json::parse(o->inputs, nullptr, false);
+    if (inputs.is_discarded() || !inputs.is_array()) {
+      std::cerr << "npeps run: --inputs must be a JSON array, e.g. '[[3,1,2]]'\n";
+      exit_code = 2;
+      return;
+    }
+    const nlohmann::json r = run_case(o->program, inputs);
+    if (r.contains("error")) {
+      const std::string msg = r["error"].get<std::string>();
+      std::cerr << "npeps run: " << msg << "\n";
+      exit_code = msg.rfind("statement", 0) == 0 ? 1 : 2;
+      return;
+    }
+    std::cout << r["output"].dump() << "\n";
+    exit_code = 0;
+  });
+}
+
+}  // namespace npeps::cli

@@ -1,0 +1,17 @@
+// The npeps subcommands. Each add_* registers its options on the app and
+// sets `exit_code` when it runs: 0 success, 1 "not solved", 2 invalid
+// input or usage (message on standard error).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace npeps::cli {
+
+void add_run_command(CLI::App& app, int& exit_code);
+void add_synth_command(CLI::App& app, int& exit_code);
+void add_generate_command(CLI::App& app, int& exit_code);
+
+// Reads a whole file, or standard input for "-". Throws std::runtime_error.
+std::string read_input(const std::string& path);
+
+}  // namespace npeps::cli

@@ -1,0 +1,52 @@
+#include "cli/progress.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace npeps::cli {
+
+ProgressBar::ProgressBar(std::string label, std::size_t total, std::string unit)
+    : label_(std::move(label)),
+      unit_(std::move(unit)),
+      total_(total),
+      enabled_(isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_ - std::chrono::seconds(1)) {}
+
+ProgressBar::~ProgressBar() {
+  if (!finished_ && enabled_) std::fputc('\n', stderr);
+}
+
+void ProgressBar::update(std::size_t done, const std::string& note) {
+  if (!enabled_) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_draw_ < std::chrono::milliseconds(100) && done < total_) return;
+  last_draw_ = now;
+  draw(done, note);
+}
+
+void ProgressBar::finish() {
+  if (!enabled_ || finished_) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  finished_ = true;
+  std::fputc('\n', stderr);
+}
+
+void ProgressBar::draw(std::size_t done, const std::string& note) {
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double frac = total_ ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
+  constexpr int kWidth = 30;
+  const int filled = static_cast<int>(frac * kWidth);
+  std::string bar(filled, '#');
+  bar.resize(kWidth, '.');
+  const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+  const double left = rate > 0 ? static_cast<double>(total_ - done) / rate : 0;
+  std::fprintf(stderr, "\r%s [%s] %zu/%zu %s  %.1f/s  %.0fs left %s\x1b[K", label_.c_str(),
+               bar.c_str(), done, total_, unit_.c_str(), rate, left, note.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace npeps::cli

@@ -1,0 +1,33 @@
+// A progress bar with rate and time left, drawn on standard error only
+// when it is a terminal (so logs and pipes stay clean).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <mutex>
+#include <string>
+
+namespace npeps::cli {
+
+class ProgressBar {
+ public:
+  // `unit` names what is counted ("tasks", "programs").
+  ProgressBar(std::string label, std::size_t total, std::string unit);
+  ~ProgressBar();
+  // Thread-safe; redraws at most ten times a second.
+  void update(std::size_t done, const std::string& note = "");
+  // Draws the final state and ends the line.
+  void finish();
+  bool enabled() const { return enabled_; }
+
+ private:
+  void draw(std::size_t done, const std::string& note);
+  std::string label_, unit_;
+  std::size_t total_;
+  bool enabled_;
+  bool finished_ = false;
+  std::chrono::steady_clock::time_point start_, last_draw_;
+  std::mutex mu_;
+};
+
+}  // namespace npeps::cli

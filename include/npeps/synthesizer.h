@@ -1,0 +1,88 @@
+// npeps — the embeddable facade. Plain standard-library types only: no
+// Boost, TBB or torch types appear here, so an application can include this
+// header with nothing but a C++20 compiler.
+//
+//   npeps::Synthesizer synth({.method = "enum", .timeout_s = 2.0});
+//   npeps::SynthesisResult r = synth.synthesize_json(R"({"examples": [...]})");
+//   if (r.solved) std::cout << r.readable << "\n";
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace npeps {
+
+// A DSL value: NULL (std::monostate), an INT or a LIST.
+using Datum = std::variant<std::monostate, int, std::vector<int>>;
+
+struct IoExample {
+  std::vector<Datum> inputs;  // 1..3 values, INT or LIST
+  Datum output;               // what the program must return
+};
+
+struct TaskSpec {
+  std::string id;                  // optional, echoed in the result
+  std::vector<IoExample> examples; // 1..10 examples with the same input types
+};
+
+struct SynthesizerOptions {
+  std::string method = "enum";  // a name from Synthesizer::methods()
+  double timeout_s = 5.0;       // wall-clock budget per task, seconds (honoured)
+  int threads = 1;              // worker threads per task
+  std::string model_dir;        // trained models; empty = the shipped ones
+  std::uint64_t seed = 1;       // seeds every random choice of the search
+};
+
+struct SynthesisResult {
+  std::string id;
+  bool solved = false;
+  std::string program;   // compact form, e.g. "LIST|SORT,0|REVERSE,1"; empty if unsolved
+  std::string readable;  // one statement per line
+  std::string method;
+  double time_s = 0;               // wall time, seconds
+  std::uint64_t nodes = 0;         // search nodes expanded
+  std::uint64_t model_calls = 0;   // batched network evaluations
+};
+
+// Invalid task or options. what() names the task, example and field.
+struct InvalidInput : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Thread-safety: one synthesize() at a time per Synthesizer; cancel() may
+// be called from any thread and stops the running call (it then returns
+// unsolved).
+class Synthesizer {
+ public:
+  explicit Synthesizer(SynthesizerOptions options = {});
+  ~Synthesizer();
+  Synthesizer(const Synthesizer&) = delete;
+  Synthesizer& operator=(const Synthesizer&) = delete;
+
+  SynthesisResult synthesize(const TaskSpec& task);
+  // A task in the JSON file format (../shared/spec/FORMATS.md). `where`
+  // names the task in error messages and is its id when it has none
+  // (e.g. "line 7" for a dataset line).
+  SynthesisResult synthesize_json(std::string_view task_json, const std::string& where = "task");
+  void cancel();
+
+  const SynthesizerOptions& options() const;
+  // Methods available in this build, e.g. {"enum", "pccoder"}.
+  static std::vector<std::string> methods();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Library version string.
+const char* version();
+
+}  // namespace npeps

@@ -1,0 +1,43 @@
+// Limits and results shared by every search method.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <optional>
+
+#include "dsl/program.h"
+
+namespace npeps {
+
+using Clock = std::chrono::steady_clock;
+
+// When a search must stop. All fields apply together; whichever trips first wins.
+struct SearchLimits {
+  Clock::time_point deadline = Clock::time_point::max();          // wall clock
+  std::uint64_t max_nodes = std::numeric_limits<std::uint64_t>::max();  // nodes expanded
+  const std::atomic<bool>* cancel = nullptr;  // set to true from any thread to stop
+
+  static SearchLimits with_timeout(double seconds) {
+    SearchLimits l;
+    l.deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(seconds));
+    return l;
+  }
+};
+
+struct SearchStats {
+  std::uint64_t nodes = 0;        // search nodes expanded (one statement executed on all examples)
+  std::uint64_t model_calls = 0;  // Policy::evaluate calls (0 for model-free methods)
+  std::uint64_t model_states = 0; // partial programs scored by the policy
+  double time_s = 0;              // wall time spent, seconds
+};
+
+struct SearchResult {
+  std::optional<Program> program;  // set when one satisfying every example was found
+  SearchStats stats;
+  bool solved() const { return program.has_value(); }
+};
+
+}  // namespace npeps

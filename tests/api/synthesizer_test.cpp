@@ -1,0 +1,75 @@
+#include "npeps/synthesizer.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace npeps {
+namespace {
+
+TaskSpec running_max() {
+  TaskSpec t;
+  t.id = "running-max";
+  t.examples = {
+      {{std::vector<int>{1, 3, 2, 5, 4}}, std::vector<int>{1, 3, 3, 5, 5}},
+      {{std::vector<int>{-1, -5, 0}}, std::vector<int>{-1, -1, 0}},
+      {{std::vector<int>{7}}, std::vector<int>{7}},
+  };
+  return t;
+}
+
+TEST(Synthesizer, SolvesFromPlainValues) {
+  Synthesizer s({.method = "enum", .timeout_s = 2.0});
+  const SynthesisResult r = s.synthesize(running_max());
+  ASSERT_TRUE(r.solved);
+  EXPECT_EQ(r.id, "running-max");
+  EXPECT_EQ(r.method, "enum");
+  EXPECT_GT(r.nodes, 0u);
+  EXPECT_FALSE(r.readable.empty());
+}
+
+TEST(Synthesizer, RejectsUnknownMethodAndBadOptions) {
+  EXPECT_THROW(Synthesizer({.method = "nope"}), InvalidInput);
+  EXPECT_THROW(Synthesizer({.method = "enum", .timeout_s = 0}), InvalidInput);
+  EXPECT_THROW(Synthesizer({.method = "enum", .timeout_s = 1, .threads = 0}), InvalidInput);
+}
+
+TEST(Synthesizer, InvalidTasksThrowWithTheField) {
+  Synthesizer s({.method = "enum", .timeout_s = 1});
+  TaskSpec t;
+  EXPECT_THROW(s.synthesize(t), InvalidInput);  // no examples
+  t.examples = {{{std::vector<int>{1, 2}}, 1000}};
+  try {
+    s.synthesize(t);
+    FAIL() << "expected InvalidInput";
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find("output"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(s.synthesize_json("{\"examples\": 3}"), InvalidInput);
+}
+
+TEST(Synthesizer, CancelStopsARunningSearch) {
+  Synthesizer s({.method = "enum", .timeout_s = 30});
+  TaskSpec t;  // no short program produces these
+  t.examples = {{{std::vector<int>{1}}, std::vector<int>{9, -3, 7, 100}},
+                {{std::vector<int>{2}}, std::vector<int>{-70, 4}}};
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    s.cancel();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  const SynthesisResult r = s.synthesize(t);
+  stopper.join();
+  EXPECT_FALSE(r.solved);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+}
+
+TEST(Synthesizer, ListsItsMethods) {
+  const auto m = Synthesizer::methods();
+  EXPECT_NE(std::find(m.begin(), m.end(), "enum"), m.end());
+}
+
+}  // namespace
+}  // namespace npeps

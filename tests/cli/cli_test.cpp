@@ -1,0 +1,172 @@
+// End-to-end tests of the npeps binary: output, exit codes, and that
+// malformed input yields exit 2 with a message, never a crash or a hang.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct Outcome {
+  int status = -1;   // exit status, or 128+signal
+  std::string out;   // standard output
+};
+
+std::string temp_path(const std::string& name) {
+  return ::testing::TempDir() + "npeps_cli_" + name;
+}
+
+// Runs `npeps ARGS` with standard error sent to a file; 20 s cap.
+Outcome npeps(const std::string& args, const std::string& stdin_text = "") {
+  const std::string in = temp_path("stdin");
+  std::ofstream(in) << stdin_text;
+  const std::string cmd = "timeout 20 " NPEPS_BINARY_DIR "/cli/npeps " + args + " < " + in +
+                          " 2> " + temp_path("stderr");
+  Outcome o;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
+  const int st = pclose(p);
+  o.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  return o;
+}
+
+std::string last_stderr() {
+  std::ifstream f(temp_path("stderr"));
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const std::string p = temp_path(name);
+  std::ofstream(p) << text;
+  return p;
+}
+
+TEST(CliRun, PrintsOutputAsJson) {
+  const Outcome o = npeps("run --program 'LIST|SORT,0' --inputs '[[3,1,2]]'");
+  EXPECT_EQ(o.status, 0);
+  EXPECT_EQ(o.out, "[1,2,3]\n");
+}
+
+TEST(CliRun, ReadableFormAndNullOutput) {
+  const Outcome o = npeps("run --program \"$(printf 'a <- [int]\\nb <- HEAD a')\" --inputs '[[]]'");
+  EXPECT_EQ(o.status, 0);
+  EXPECT_EQ(o.out, "null\n");
+}
+
+TEST(CliRun, FailingStatementIsAnError) {
+  const Outcome o = npeps("run --program 'LIST|MAP,**2,0' --inputs '[[100]]'");
+  EXPECT_EQ(o.status, 1);
+  EXPECT_NE(last_stderr().find("out of range"), std::string::npos) << last_stderr();
+}
+
+TEST(CliRun, BatchWritesOneLinePerCase) {
+  const Outcome o = npeps("run --batch -",
+                          "{\"program\":\"LIST|REVERSE,0\",\"inputs\":[[1,2]]}\n"
+                          "not json\n"
+                          "{\"program\":\"LIST|HEAD,0|ACCESS,1,0\",\"inputs\":[[]]}\n"
+                          "{\"program\":\"LIST|BOGUS,0\",\"inputs\":[[1]]}\n");
+  EXPECT_EQ(o.status, 0);
+  std::vector<nlohmann::json> rows;
+  size_t start = 0;
+  for (size_t end; (end = o.out.find('\n', start)) != std::string::npos; start = end + 1)
+    rows.push_back(nlohmann::json::parse(o.out.substr(start, end - start)));
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0]["output"], nlohmann::json::parse("[2,1]"));
+  EXPECT_TRUE(rows[1].contains("error"));
+  EXPECT_TRUE(rows[2].contains("error"));  // ACCESS of a NULL index: null input
+  EXPECT_TRUE(rows[3].contains("error"));
+}
+
+TEST(CliSynth, SolvesATaskAndPrintsBothForms) {
+  const std::string task = write_file(
+      "rev.json",
+      R"({"id":"rev","examples":[{"inputs":[[1,2,3]],"output":[3,2,1]},{"inputs":[[5,-4]],"output":[-4,5]}]})");
+  const Outcome o = npeps("synth " + task + " --method enum --timeout 2");
+  ASSERT_EQ(o.status, 0) << last_stderr();
+  const auto j = nlohmann::json::parse(o.out);
+  EXPECT_EQ(j["id"], "rev");
+  EXPECT_TRUE(j["solved"].get<bool>());
+  EXPECT_EQ(j["method"], "enum");
+  // Check the program it printed really works, via `npeps run`.
+  const Outcome r = npeps("run --program '" + j["program"].get<std::string>() + "' --inputs '[[7,8,9]]'");
+  EXPECT_EQ(r.out, "[9,8,7]\n");
+  EXPECT_NE(j["readable"].get<std::string>().find("<-"), std::string::npos);
+}
+
+TEST(CliSynth, UnsolvableWithinBudgetExitsOne) {
+  // Outputs unrelated to inputs: nothing short maps them.
+  const std::string task = write_file(
+      "noise.json",
+      R"({"examples":[{"inputs":[[1]],"output":[9,-3,7,100]},{"inputs":[[2]],"output":[-70,4]},{"inputs":[[3]],"output":[55]}]})");
+  const Outcome o = npeps("synth " + task + " --method enum --timeout 0.3");
+  EXPECT_EQ(o.status, 1);
+  EXPECT_FALSE(nlohmann::json::parse(o.out)["solved"].get<bool>());
+}
+
+TEST(CliSynth, MalformedInputsExitTwoWithAMessage) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"not json", "JSON"},
+      {"{\"examples\": []}", "example"},
+      {"{\"examples\": [{\"inputs\": [[1.5]], \"output\": 1}]}", "inputs"},
+      {"{\"examples\": [{\"inputs\": [[1]], \"output\": 999}]}", "output"},
+      {"{\"examples\": [{\"inputs\": [[1]], \"output\": \"x\"}]}", "output"},
+      {"{\"examples\": [{\"inputs\": [1, 2, 3, 4], \"output\": 1}]}", "inputs"},
+      {"{\"examples\": [{\"inputs\": [[1]], \"output\": 1}, {\"inputs\": [1], \"output\": 1}]}",
+       "example 2"},
+      {"{\"examples\": [{\"inputs\": [[1]], \"output\": 1}", "JSON"},
+  };
+  for (const auto& [text, expect] : cases) {
+    const Outcome o = npeps("synth - --method enum --timeout 1", text);
+    EXPECT_EQ(o.status, 2) << text;
+    EXPECT_NE(last_stderr().find(expect), std::string::npos) << text << " -> " << last_stderr();
+  }
+}
+
+TEST(CliSynth, BadFlagsExitTwo) {
+  EXPECT_EQ(npeps("synth - --method nosuch", "{}").status, 2);
+  EXPECT_EQ(npeps("synth - --timeout -1", "{}").status, 2);
+  EXPECT_EQ(npeps("synth /nonexistent/file.json").status, 2);
+  EXPECT_EQ(npeps("frobnicate").status, 2);
+}
+
+TEST(CliSynth, BatchKeepsGoingPastBadLines) {
+  const std::string tasks = write_file(
+      "batch.jsonl",
+      "{\"id\":\"a\",\"examples\":[{\"inputs\":[[1,2]],\"output\":[2,1]}]}\n"
+      "{\"id\":\"b\",\"examples\":[{\"inputs\":[[1,2]],\"output\":[2,1]]}\n"
+      "{\"examples\":[{\"inputs\":[[4,2]],\"output\":4}]}\n");
+  const std::string out = temp_path("batch_out.jsonl");
+  const Outcome o = npeps("synth --batch " + tasks + " --out " + out + " --method enum --timeout 1");
+  EXPECT_EQ(o.status, 1);  // one line was invalid
+  std::ifstream f(out);
+  std::vector<nlohmann::json> rows;
+  for (std::string line; std::getline(f, line);) rows.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0]["id"], "a");
+  EXPECT_TRUE(rows[0]["solved"].get<bool>());
+  EXPECT_TRUE(rows[1].contains("error"));
+  EXPECT_EQ(rows[2]["id"], "line 3");
+  EXPECT_TRUE(rows[2]["solved"].get<bool>());
+}
+
+TEST(CliGenerate, WritesValidTasksDeterministically) {
+  const std::string a = temp_path("gen_a.jsonl"), b = temp_path("gen_b.jsonl");
+  ASSERT_EQ(npeps("generate --lengths 1-3 --programs 20 --seed 7 --threads 1 --out " + a).status, 0)
+      << last_stderr();
+  ASSERT_EQ(npeps("generate --lengths 1-3 --programs 20 --seed 7 --threads 2 --out " + b).status, 0);
+  std::ifstream fa(a), fb(b);
+  const std::string sa((std::istreambuf_iterator<char>(fa)), {}), sb((std::istreambuf_iterator<char>(fb)), {});
+  EXPECT_EQ(sa, sb);
+  EXPECT_EQ(std::count(sa.begin(), sa.end(), '\n'), 60);
+  // Every generated task solves with its own program: run a few through synth's validator.
+  const Outcome o = npeps("synth --batch " + a + " --method enum --timeout 2 --out " + temp_path("gen_res"));
+  EXPECT_NE(o.status, 2);
+}
+
+}  // namespace
