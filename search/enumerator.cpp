@@ -1,0 +1,339 @@
+#include "search/enumerator.h"
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "datasets/task.h"
+
+namespace npeps {
+namespace {
+
+constexpr int kMaxVars = kMaxInputs + kMaxEnumLength;
+constexpr std::uint64_t kClockEvery = 1024;  // nodes between clock/cancel reads
+
+inline bool same_value(const Value& a, const Value& b) {
+  if (a.kind != b.kind) return false;
+  if (a.kind == Kind::List) {
+    if (a.size != b.size) return false;
+    // Lists are short: a plain loop beats a call to memcmp.
+    for (int i = 0; i < a.size; ++i)
+      if (a.data[i] != b.data[i]) return false;
+    return true;
+  }
+  return a.kind == Kind::Null || a.data[0] == b.data[0];
+}
+
+// ZIPWITH lambdas whose arguments commute; for min/max, f(x, x) = x too.
+inline bool commutes(const Operator& o) {
+  return o.function == Function::ZipWith && o.lambda != Lambda::Sub;
+}
+inline bool idempotent(const Operator& o) {
+  return o.function == Function::ZipWith && (o.lambda == Lambda::Min || o.lambda == Lambda::Max);
+}
+
+// The search state of one enumerate() call. Values live in fixed arrays
+// indexed [variable][example]; a statement writes only its own row, so
+// backtracking is free. No allocation after construction.
+class Enumerator {
+ public:
+  Enumerator(const std::vector<Example>& examples, Type out_type, const EnumeratorOptions& opts,
+             const SearchLimits& limits)
+      : limits_(limits) {
+    num_examples_ = static_cast<int>(examples.size());
+    num_inputs_ = static_cast<int>(examples[0].inputs.size());
+    for (int e = 0; e < num_examples_; ++e) {
+      outputs_[e] = examples[e].output;
+      for (int v = 0; v < num_inputs_; ++v) values_[v][e] = examples[e].inputs[v];
+    }
+    for (int v = 0; v < num_inputs_; ++v) {
+      types_[v] = examples[0].inputs[v].type();
+      // An input that need not be used starts out "used".
+      uses_[v] = opts.require_inputs_used ? 0 : 1;
+      unused_ += uses_[v] == 0;
+      push_var(static_cast<VarIndex>(v));
+    }
+    input_types_.assign(types_, types_ + num_inputs_);
+    for (int id = 0; id < kNumOperators; ++id)
+      if (op(static_cast<OperatorId>(id)).result == out_type)
+        final_ops_[num_final_ops_++] = static_cast<OperatorId>(id);
+  }
+
+  // Tries programs of exactly `length` statements. True when one satisfies
+  // every example (then program() returns it).
+  bool search(int length) {
+    length_ = length;
+    return !stopped_ && dfs(0);
+  }
+
+  bool stopped() const { return stopped_; }
+  std::uint64_t nodes() const { return nodes_; }
+  Program program() const {
+    return Program{input_types_, std::vector<Statement>(stmts_, stmts_ + length_)};
+  }
+
+ private:
+  void push_var(VarIndex v) {
+    if (types_[v] == Type::Int)
+      int_vars_[num_int_++] = v;
+    else
+      list_vars_[num_list_++] = v;
+  }
+
+  // Counts a node and reads the clock now and then. False when a limit trips.
+  bool take_node() {
+    if (nodes_ >= limits_.max_nodes) return stopped_ = true, false;
+    if (++nodes_ >= next_check_) {
+      next_check_ += kClockEvery;
+      if ((limits_.cancel && limits_.cancel->load(std::memory_order_relaxed)) ||
+          Clock::now() >= limits_.deadline)
+        return stopped_ = true, false;
+    }
+    return true;
+  }
+
+  // Chooses statement `depth` (0-based) of a program of length_ statements.
+  bool dfs(int depth) {
+    const int remaining = length_ - depth - 1;  // statements after this one
+    if (remaining == 0) return last_statement(depth);
+    const auto& ops = operators();
+    for (int id = 0; id < kNumOperators; ++id) {
+      const Operator& o = ops[id];
+      // A statement uses at most `arity` unused variables and adds one; what
+      // stays unused must be coverable by the rest (see admissible()).
+      if (unused_ - o.arity + 1 > remaining + 1) continue;
+      const VarIndex* as = o.args[0] == Type::Int ? int_vars_ : list_vars_;
+      const int na = o.args[0] == Type::Int ? num_int_ : num_list_;
+      if (o.arity == 1) {
+        for (int i = 0; i < na; ++i) {
+          if (try_statement(static_cast<OperatorId>(id), as[i], as[i], depth, remaining))
+            return true;
+          if (stopped_) return false;
+        }
+        continue;
+      }
+      const VarIndex* bs = o.args[1] == Type::Int ? int_vars_ : list_vars_;
+      const int nb = o.args[1] == Type::Int ? num_int_ : num_list_;
+      // Both ZIPWITH arguments are lists, so bs == as and j >= i covers each
+      // unordered pair once.
+      const bool sym = commutes(o);
+      // f(x, x) = x for min/max: redundant (not so for the last statement,
+      // whose output may equal a variable; see last_statement()).
+      const int skip_self = idempotent(o) ? 1 : 0;
+      for (int i = 0; i < na; ++i) {
+        for (int j = sym ? i + skip_self : 0; j < nb; ++j) {
+          if (try_statement(static_cast<OperatorId>(id), as[i], bs[j], depth, remaining))
+            return true;
+          if (stopped_) return false;
+        }
+      }
+    }
+    return false;
+  }
+
+  // Every variable but the output must be used by a later statement (a
+  // shortest program has no dead code). The remaining statements have at
+  // most 2 argument slots each and must also consume the remaining-1
+  // variables they create, so at most remaining+1 may be unused now.
+  bool admissible(int unused_after, int remaining) const { return unused_after <= remaining + 1; }
+
+  // The last statement. Every unused variable must be one of its arguments,
+  // so with one or two unused variables the candidates are enumerated
+  // directly rather than filtered. Its result must have the output type.
+  bool last_statement(int depth) {
+    if (unused_ > 2) return false;
+    VarIndex u[2] = {0, 0};
+    int nu = 0;
+    for (int v = 0; v < num_inputs_ + depth && nu < unused_; ++v)
+      if (uses_[v] == 0) u[nu++] = static_cast<VarIndex>(v);
+    for (int k = 0; k < num_final_ops_; ++k) {
+      const OperatorId id = final_ops_[k];
+      const Operator& o = op(id);
+      const VarIndex* as = o.args[0] == Type::Int ? int_vars_ : list_vars_;
+      const int na = o.args[0] == Type::Int ? num_int_ : num_list_;
+      const VarIndex* bs = o.args[1] == Type::Int ? int_vars_ : list_vars_;
+      const int nb = o.args[1] == Type::Int ? num_int_ : num_list_;
+      if (o.arity == 1) {
+        if (nu == 2) continue;
+        if (nu == 1) {
+          if (types_[u[0]] == o.args[0] && try_final(id, u[0], u[0], depth)) return true;
+        } else {
+          for (int i = 0; i < na && !stopped_; ++i)
+            if (try_final(id, as[i], as[i], depth)) return true;
+        }
+      } else if (nu == 2) {
+        if (types_[u[0]] == o.args[0] && types_[u[1]] == o.args[1] &&
+            try_final(id, u[0], u[1], depth))
+          return true;
+        if (!commutes(o) && types_[u[1]] == o.args[0] && types_[u[0]] == o.args[1] &&
+            try_final(id, u[1], u[0], depth))
+          return true;
+      } else if (nu == 1) {
+        if (types_[u[0]] == o.args[0])
+          for (int j = 0; j < nb && !stopped_; ++j)
+            if (try_final(id, u[0], bs[j], depth)) return true;
+        // For commuting lambdas (u, b) above already covered (b, u).
+        if (types_[u[0]] == o.args[1] && !commutes(o))
+          for (int i = 0; i < na && !stopped_; ++i)
+            if (as[i] != u[0] && try_final(id, as[i], u[0], depth)) return true;
+      } else {
+        const bool sym = commutes(o);
+        for (int i = 0; i < na; ++i)
+          for (int j = sym ? i : 0; j < nb && !stopped_; ++j)
+            if (try_final(id, as[i], bs[j], depth)) return true;
+      }
+      if (stopped_) return false;
+    }
+    return false;
+  }
+
+  // Runs a last-statement candidate, stopping at the first example whose
+  // output it misses. True (and the statement recorded) when it matches all.
+  bool try_final(OperatorId id, VarIndex a, VarIndex b, int depth) {
+    if (!take_node()) return false;
+    const Value* va = values_[a];
+    const Value* vb = values_[b];
+    Value out;
+    for (int e = 0; e < num_examples_; ++e)
+      if (apply(id, va[e], vb[e], out) != EvalStatus::Ok || !same_value(out, outputs_[e]))
+        return false;
+    stmts_[depth] = Statement{id, {a, op(id).arity == 2 ? b : VarIndex{0}}};
+    return true;
+  }
+
+  // A statement before the last: runs it on every example into the new
+  // variable's row, prunes it, and recurses.
+  bool try_statement(OperatorId id, VarIndex a, VarIndex b, int depth, int remaining) {
+    const int fresh = (uses_[a] == 0) + (b != a && uses_[b] == 0);
+    const int unused_after = unused_ - fresh + 1;
+    if (!admissible(unused_after, remaining)) return false;
+    if (!take_node()) return false;
+    const Value* va = values_[a];
+    const Value* vb = values_[b];
+    const Operator& o = op(id);
+    const Statement s{id, {a, o.arity == 2 ? b : VarIndex{0}}};
+
+    const int n = num_inputs_ + depth;  // the new variable
+    Value* vn = values_[n];
+    for (int e = 0; e < num_examples_; ++e) {
+      // A NULL intermediate makes every later use fail, so it is useless
+      // before the last statement.
+      if (apply(id, va[e], vb[e], vn[e]) != EvalStatus::Ok || vn[e].is_null()) return false;
+    }
+    // Observational equivalence: a value vector some variable already has
+    // adds nothing (programs using it have a shorter equivalent).
+    const VarIndex* same = o.result == Type::Int ? int_vars_ : list_vars_;
+    const int num_same = o.result == Type::Int ? num_int_ : num_list_;
+    for (int i = 0; i < num_same; ++i) {
+      const Value* vv = values_[same[i]];
+      int e = 0;
+      while (e < num_examples_ && same_value(vv[e], vn[e])) ++e;
+      if (e == num_examples_) return false;
+    }
+
+    stmts_[depth] = s;
+    types_[n] = o.result;
+    uses_[n] = 0;
+    ++uses_[a];
+    if (b != a) ++uses_[b];
+    const int saved_unused = unused_;
+    const int saved_int = num_int_, saved_list = num_list_;
+    unused_ = unused_after;
+    push_var(static_cast<VarIndex>(n));
+    const bool found = dfs(depth + 1);
+    unused_ = saved_unused;
+    num_int_ = saved_int;
+    num_list_ = saved_list;
+    --uses_[a];
+    if (b != a) --uses_[b];
+    return found;
+  }
+
+  const SearchLimits& limits_;
+  int num_examples_ = 0;
+  int num_inputs_ = 0;
+  int length_ = 0;
+  std::vector<Type> input_types_;
+
+  Value values_[kMaxVars][kMaxExamples];
+  Value outputs_[kMaxExamples];
+  Type types_[kMaxVars] = {};
+  int uses_[kMaxVars] = {};            // later statements using each variable
+  int unused_ = 0;                     // variables with uses_ == 0
+  VarIndex int_vars_[kMaxVars] = {};   // defined INT variables, in order
+  VarIndex list_vars_[kMaxVars] = {};  // defined LIST variables, in order
+  int num_int_ = 0;
+  int num_list_ = 0;
+  Statement stmts_[kMaxEnumLength];
+  OperatorId final_ops_[kNumOperators] = {};  // operators whose result has the output type
+  int num_final_ops_ = 0;
+
+  std::uint64_t nodes_ = 0;
+  std::uint64_t next_check_ = kClockEvery;
+  bool stopped_ = false;
+};
+
+// Validates the examples; returns the output type, or nullopt when the
+// outputs cannot come from one program (LIST on one example, INT or NULL on
+// another; a LIST-typed program never outputs NULL).
+std::optional<Type> check_examples(const std::vector<Example>& examples,
+                                   const EnumeratorOptions& opts) {
+  if (opts.max_length < 1 || opts.max_length > kMaxEnumLength)
+    throw EnumeratorError("max_length is " + std::to_string(opts.max_length) + " (must be 1.." +
+                          std::to_string(kMaxEnumLength) + ")");
+  if (examples.empty()) throw EnumeratorError("no examples");
+  if (examples.size() > static_cast<std::size_t>(kMaxExamples))
+    throw EnumeratorError(std::to_string(examples.size()) + " examples (at most " +
+                          std::to_string(kMaxExamples) + ")");
+  const auto& first = examples[0].inputs;
+  if (first.empty() || first.size() > static_cast<std::size_t>(kMaxInputs))
+    throw EnumeratorError("example 1 has " + std::to_string(first.size()) + " inputs (must be 1.." +
+                          std::to_string(kMaxInputs) + ")");
+  bool any_list = false, any_other = false;
+  for (std::size_t i = 0; i < examples.size(); ++i) {
+    const auto& in = examples[i].inputs;
+    const std::string where = "example " + std::to_string(i + 1);
+    if (in.size() != first.size())
+      throw EnumeratorError(where + " has " + std::to_string(in.size()) +
+                            " inputs, example 1 has " + std::to_string(first.size()));
+    for (std::size_t v = 0; v < in.size(); ++v) {
+      if (in[v].is_null())
+        throw EnumeratorError(where + ", input " + std::to_string(v + 1) + " is null");
+      if (in[v].type() != first[v].type())
+        throw EnumeratorError(where + ", input " + std::to_string(v + 1) + " is " +
+                              type_name(in[v].type()) + " but is " + type_name(first[v].type()) +
+                              " in example 1");
+    }
+    (examples[i].output.is_list() ? any_list : any_other) = true;
+  }
+  if (any_list && any_other) return std::nullopt;
+  return any_list ? Type::List : Type::Int;
+}
+
+}  // namespace
+
+SearchResult enumerate(const std::vector<Example>& examples, const EnumeratorOptions& opts,
+                       const SearchLimits& limits) {
+  const auto start = Clock::now();
+  SearchResult result;
+  const std::optional<Type> out_type = check_examples(examples, opts);
+  if (out_type) {
+    // ~15 KB of state: on the heap, not the caller's (possibly small) stack.
+    auto state = std::make_unique<Enumerator>(examples, *out_type, opts, limits);
+    for (int length = 1; length <= opts.max_length && !state->stopped(); ++length) {
+      if (Clock::now() >= limits.deadline) break;
+      if (state->search(length)) {
+        Program p = state->program();
+        if (!satisfies(p, examples))
+          throw std::logic_error("enumerate: found program fails verification (bug)");
+        result.program = std::move(p);
+        break;
+      }
+    }
+    result.stats.nodes = state->nodes();
+  }
+  result.stats.time_s = std::chrono::duration<double>(Clock::now() - start).count();
+  return result;
+}
+
+}  // namespace npeps

@@ -1,0 +1,50 @@
+// Model-free enumerative synthesis (`--method enum`): iterative-deepening
+// depth-first search over straight-line programs, executing each new
+// statement incrementally on every example and pruning by types, unused
+// variables and observational equivalence.
+#pragma once
+
+#include <stdexcept>
+#include <vector>
+
+#include "dsl/program.h"
+#include "search/search_result.h"
+
+namespace npeps {
+
+struct EnumeratorOptions {
+  // Longest program tried, in statements (1..kMaxEnumLength). Programs are
+  // tried by increasing length, so the first one found is a shortest one.
+  int max_length = 12;
+  // Demand that every input be used by some statement. Programs in the
+  // PCCoder/N-PEPS datasets use all their inputs, and the pruning this
+  // allows is large for 2- and 3-input tasks; turn it off for tasks whose
+  // solution may ignore an input (then such inputs are never required).
+  bool require_inputs_used = true;
+};
+
+inline constexpr int kMaxEnumLength = 32;  // largest accepted max_length
+
+// Malformed examples or options: no examples, more than kMaxExamples (10),
+// 0 or more than 3 inputs, NULL inputs, input types that differ between
+// examples, max_length outside 1..kMaxEnumLength.
+struct EnumeratorError : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+// Searches for a program satisfying all examples; returns the first found,
+// which is a shortest one (subject to opts.require_inputs_used) and is
+// checked with satisfies(). stats.nodes counts statements executed on all
+// examples (a candidate abandoned at its first failing or mismatching
+// example counts as one node); stats.time_s is the wall time.
+//
+// Limits: stops within ~50 ms of limits.deadline (the clock and the cancel
+// flag are read every 1,024 nodes) and after exactly limits.max_nodes nodes.
+// Deterministic: without a deadline or cancel, the same examples and options
+// give the same program and node count.
+// Thread-safe: no shared state; call it from any number of threads at once.
+// Throws EnumeratorError on malformed examples or options.
+SearchResult enumerate(const std::vector<Example>& examples, const EnumeratorOptions& opts,
+                       const SearchLimits& limits);
+
+}  // namespace npeps

@@ -1,0 +1,370 @@
+#include "search/enumerator.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <random>
+#include <string>
+#include <thread>
+
+namespace npeps {
+namespace {
+
+Value L(std::initializer_list<int> xs) { return Value::list(xs); }
+Value I(int x) { return Value::integer(x); }
+
+Statement S(Function f, Lambda l, int a, int b = 0) {
+  const auto id = find_operator(f, l);
+  EXPECT_TRUE(id.has_value());
+  return Statement{*id, {static_cast<VarIndex>(a), static_cast<VarIndex>(b)}};
+}
+Statement S(Function f, int a, int b = 0) { return S(f, Lambda::None, a, b); }
+
+struct NamedTask {
+  std::string name;
+  std::vector<Example> examples;
+  Program reference;  // a known solution; the enumerator must find one no longer
+};
+
+std::vector<NamedTask> user_tasks() {
+  using F = Function;
+  using Lm = Lambda;
+  const Type Li = Type::List, In = Type::Int;
+  std::vector<NamedTask> t;
+  t.push_back({"sum_of_positives",
+               {{{L({1, -2, 3})}, I(4)},
+                {{L({-5, -1})}, I(0)},
+                {{L({7, 0, 2, -3, 1})}, I(10)},
+                {{L({})}, I(0)}},
+               {{Li}, {S(F::Filter, Lm::Positive, 0), S(F::Sum, 1)}}});
+  t.push_back({"sort_descending",
+               {{{L({3, 1, 2})}, L({3, 2, 1})},
+                {{L({5, -1, 9, 0})}, L({9, 5, 0, -1})},
+                {{L({})}, L({})},
+                {{L({4, 4, 1})}, L({4, 4, 1})}},
+               {{Li}, {S(F::Sort, 0), S(F::Reverse, 1)}}});
+  t.push_back({"running_max",
+               {{{L({1, 3, 2, 5, 4})}, L({1, 3, 3, 5, 5})},
+                {{L({-2, -5, 0})}, L({-2, -2, 0})},
+                {{L({9, 1})}, L({9, 9})}},
+               {{Li}, {S(F::Scan1l, Lm::Max, 0)}}});
+  t.push_back({"dot_product",
+               {{{L({1, 2, 3}), L({4, 5, 6})}, I(32)},
+                {{L({-1, 2}), L({3, 3})}, I(3)},
+                {{L({0, 5, 1}), L({7, 2, -2})}, I(8)},
+                {{L({2}), L({-4})}, I(-8)}},
+               {{Li, Li}, {S(F::ZipWith, Lm::Mul, 0, 1), S(F::Sum, 2)}}});
+  t.push_back({"count_evens",
+               {{{L({1, 2, 4, 7})}, I(2)},
+                {{L({})}, I(0)},
+                {{L({-2, 0, 3, 8, 6})}, I(4)},
+                {{L({5, 3})}, I(0)}},
+               {{Li}, {S(F::Count, Lm::Even, 0)}}});
+  t.push_back({"double_then_sort",
+               {{{L({3, -1, 2})}, L({-2, 4, 6})},
+                {{L({0, 10, 5})}, L({0, 10, 20})},
+                {{L({-7})}, L({-14})},
+                {{L({8, 1, 1})}, L({2, 2, 16})}},
+               {{Li}, {S(F::Map, Lm::Times2, 0), S(F::Sort, 1)}}});
+  t.push_back({"take_first_k",
+               {{{I(2), L({5, 6, 7})}, L({5, 6})},
+                {{I(0), L({1, 2})}, L({})},
+                {{I(3), L({9, 8, 7, 6, 5})}, L({9, 8, 7})},
+                {{I(1), L({4, 3})}, L({4})}},
+               {{In, Li}, {S(F::Take, 0, 1)}}});
+  t.push_back({"element_at_index",
+               {{{L({5, 6, 7}), I(1)}, I(6)},
+                {{L({1, -2, 4, 0}), I(3)}, I(0)},
+                {{L({9, 8}), I(0)}, I(9)},
+                {{L({3, 1, 4, 1, 5}), I(4)}, I(5)}},
+               {{Li, In}, {S(F::Access, 1, 0)}}});
+  t.push_back({"reverse",
+               {{{L({1, 2, 3})}, L({3, 2, 1})}, {{L({})}, L({})}, {{L({5, -5})}, L({-5, 5})}},
+               {{Li}, {S(F::Reverse, 0)}}});
+  t.push_back({"largest_element",
+               {{{L({3, 9, 2})}, I(9)}, {{L({-4, -8})}, I(-4)}, {{L({1, 1, 7, 0})}, I(7)}},
+               {{Li}, {S(F::Sort, 0), S(F::Tail, 1)}}});
+  t.push_back({"sum_of_squares_of_odds",
+               {{{L({1, 2, 3})}, I(10)},
+                {{L({4, 6})}, I(0)},
+                {{L({-3, 5, 2, 1})}, I(35)},
+                {{L({7})}, I(49)},
+                {{L({0, -1, 8, 3})}, I(10)}},
+               {{Li}, {S(F::Filter, Lm::Odd, 0), S(F::Map, Lm::Square, 1), S(F::Sum, 2)}}});
+  t.push_back({"sum_of_k_largest",
+               {{{I(2), L({3, 9, 2, 5})}, I(14)},
+                {{I(1), L({-4, -8, 0})}, I(0)},
+                {{I(3), L({1, 1, 7, 0, 4})}, I(12)},
+                {{I(2), L({6, -1, 6})}, I(12)},
+                {{I(0), L({5, 2})}, I(0)}},
+               {{In, Li}, {S(F::Sort, 1), S(F::Reverse, 2), S(F::Take, 0, 3), S(F::Sum, 4)}}});
+  t.push_back({"first_element_or_null",
+               {{{L({4, 1})}, I(4)}, {{L({})}, Value::null()}, {{L({-3})}, I(-3)}},
+               {{Li}, {S(F::Head, 0)}}});
+  t.push_back({"pairwise_max_then_count_positive",
+               {{{L({1, -2, 3}), L({-1, -5, 0})}, I(2)},
+                {{L({-1, -2}), L({-3, -4})}, I(0)},
+                {{L({0, 4, -6, 2}), L({5, -1, -7, 1})}, I(3)},
+                {{L({-9}), L({9})}, I(1)}},
+               {{Li, Li}, {S(F::ZipWith, Lm::Max, 0, 1), S(F::Count, Lm::Positive, 2)}}});
+  return t;
+}
+
+constexpr double kBudgetS = 1.5;
+
+TEST(Enumerator, SolvesUserTasksWithShortestPrograms) {
+  for (const NamedTask& t : user_tasks()) {
+    SCOPED_TRACE(t.name);
+    ASSERT_NO_THROW(check(t.reference));
+    ASSERT_TRUE(satisfies(t.reference, t.examples)) << "test data";
+    const SearchResult r = enumerate(t.examples, {}, SearchLimits::with_timeout(kBudgetS));
+    ASSERT_TRUE(r.solved()) << "nodes " << r.stats.nodes;
+    EXPECT_TRUE(satisfies(*r.program, t.examples));
+    EXPECT_NO_THROW(check(*r.program));
+    EXPECT_LE(r.program->statements.size(), t.reference.statements.size());
+    EXPECT_EQ(r.program->inputs, t.reference.inputs);
+    EXPECT_GT(r.stats.nodes, 0u);
+    EXPECT_LT(r.stats.time_s, kBudgetS + 0.05);
+  }
+}
+
+TEST(Enumerator, DeterministicNodeCounts) {
+  const NamedTask t = user_tasks()[10];  // sum of squares of odds, 3 statements
+  const SearchResult a = enumerate(t.examples, {}, {});
+  const SearchResult b = enumerate(t.examples, {}, {});
+  ASSERT_TRUE(a.solved());
+  EXPECT_EQ(a.stats.nodes, b.stats.nodes);
+  EXPECT_EQ(*a.program, *b.program);
+}
+
+TEST(Enumerator, ConcurrentCallsAgree) {
+  const auto tasks = user_tasks();
+  std::vector<SearchResult> results(tasks.size() * 2);
+  std::vector<std::thread> threads;
+  for (int half = 0; half < 2; ++half)
+    threads.emplace_back([&, half] {
+      for (std::size_t i = 0; i < tasks.size(); ++i)
+        results[half * tasks.size() + i] = enumerate(tasks[i].examples, {}, {});
+    });
+  for (auto& t : threads) t.join();
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    SCOPED_TRACE(tasks[i].name);
+    ASSERT_TRUE(results[i].solved());
+    ASSERT_TRUE(results[tasks.size() + i].solved());
+    EXPECT_EQ(*results[i].program, *results[tasks.size() + i].program);
+    EXPECT_EQ(results[i].stats.nodes, results[tasks.size() + i].stats.nodes);
+  }
+}
+
+TEST(Enumerator, MaxLengthBoundsTheSearch) {
+  const NamedTask t = user_tasks()[10];  // needs 3 statements
+  EnumeratorOptions opts;
+  opts.max_length = 2;
+  const SearchResult r = enumerate(t.examples, opts, {});
+  EXPECT_FALSE(r.solved());
+  EXPECT_GT(r.stats.nodes, 0u);
+}
+
+// Random list inputs with random list outputs: no short program fits.
+std::vector<Example> unsolvable_task() {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> val(-200, 200);
+  std::vector<Example> ex;
+  for (int e = 0; e < 5; ++e) {
+    std::vector<int> in(10), out(8);
+    for (int& x : in) x = val(rng);
+    for (int& x : out) x = val(rng);
+    ex.push_back({{Value::list(in), Value::integer(val(rng) % 5)}, Value::list(out)});
+  }
+  return ex;
+}
+
+TEST(Enumerator, HonoursDeadline) {
+  const auto start = Clock::now();
+  const SearchResult r = enumerate(unsolvable_task(), {}, SearchLimits::with_timeout(0.3));
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_FALSE(r.solved());
+  EXPECT_LT(elapsed, 0.3 + 0.05);
+  EXPECT_GT(elapsed, 0.25);  // it did search until the deadline
+  EXPECT_GT(r.stats.nodes, 10000u);
+}
+
+TEST(Enumerator, HonoursMaxNodesExactly) {
+  SearchLimits limits;
+  limits.max_nodes = 12345;
+  const SearchResult r = enumerate(unsolvable_task(), {}, limits);
+  EXPECT_FALSE(r.solved());
+  EXPECT_EQ(r.stats.nodes, 12345u);
+}
+
+TEST(Enumerator, HonoursCancelFlag) {
+  std::atomic<bool> cancel{true};
+  SearchLimits limits;
+  limits.cancel = &cancel;
+  SearchResult r = enumerate(unsolvable_task(), {}, limits);
+  EXPECT_FALSE(r.solved());
+  EXPECT_LE(r.stats.nodes, 1024u);
+
+  cancel = false;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    cancel = true;
+  });
+  const auto start = Clock::now();
+  r = enumerate(unsolvable_task(), {}, limits);
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  canceller.join();
+  EXPECT_FALSE(r.solved());
+  EXPECT_LT(elapsed, 1.0);
+}
+
+TEST(Enumerator, InconsistentOutputKindsAreUnsolvable) {
+  const std::vector<Example> ex = {{{L({1})}, L({1})}, {{L({2})}, I(2)}};
+  const SearchResult r = enumerate(ex, {}, {});
+  EXPECT_FALSE(r.solved());
+  EXPECT_EQ(r.stats.nodes, 0u);
+}
+
+TEST(Enumerator, RejectsMalformedExamples) {
+  EXPECT_THROW(enumerate({}, {}, {}), EnumeratorError);
+  EXPECT_THROW(enumerate({{{L({1})}, I(1)}, {{I(1)}, I(1)}}, {}, {}), EnumeratorError);
+  EXPECT_THROW(enumerate({{{L({1})}, I(1)}, {{L({1}), I(2)}, I(1)}}, {}, {}), EnumeratorError);
+  EXPECT_THROW(enumerate({{{Value::null()}, I(1)}}, {}, {}), EnumeratorError);
+  EXPECT_THROW(enumerate({{{}, I(1)}}, {}, {}), EnumeratorError);
+  EnumeratorOptions bad;
+  bad.max_length = 0;
+  EXPECT_THROW(enumerate({{{L({1})}, I(1)}}, bad, {}), EnumeratorError);
+  try {
+    enumerate({{{L({1})}, I(1)}, {{I(1)}, I(1)}}, {}, {});
+  } catch (const EnumeratorError& e) {
+    EXPECT_NE(std::string(e.what()).find("example 2, input 1 is INT"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Enumerator, UnusedInputAllowedWhenNotRequired) {
+  // Output is the list reversed; the INT input is irrelevant.
+  const std::vector<Example> ex = {{{L({1, 2}), I(3)}, L({2, 1})},
+                                   {{L({5, 6, 7}), I(0)}, L({7, 6, 5})},
+                                   {{L({4}), I(-2)}, L({4})}};
+  EnumeratorOptions opts;
+  opts.require_inputs_used = false;
+  const SearchResult loose = enumerate(ex, opts, SearchLimits::with_timeout(kBudgetS));
+  ASSERT_TRUE(loose.solved());
+  EXPECT_EQ(loose.program->statements.size(), 1u);
+  // Requiring every input forces a longer program that also uses the INT.
+  const SearchResult strict = enumerate(ex, {}, SearchLimits::with_timeout(kBudgetS));
+  ASSERT_TRUE(strict.solved());
+  EXPECT_GT(strict.program->statements.size(), 1u);
+  EXPECT_TRUE(satisfies(*strict.program, ex));
+}
+
+// ---- Pruning is sound: the length found equals a brute-force shortest. ----
+
+// Every well-typed program of `length` statements over `types`, unpruned.
+// With `all_inputs`, only programs whose output depends on every input
+// count (an input read only by dead code does not).
+bool uses_all_inputs(const Program& p) {
+  std::vector<bool> live(p.num_vars(), false);
+  live.back() = true;
+  const int k = static_cast<int>(p.inputs.size());
+  for (int i = static_cast<int>(p.statements.size()) - 1; i >= 0; --i) {
+    if (!live[k + i]) continue;
+    const Statement& s = p.statements[i];
+    live[s.args[0]] = true;
+    if (op(s.op).arity == 2) live[s.args[1]] = true;
+  }
+  for (int v = 0; v < k; ++v)
+    if (!live[v]) return false;
+  return true;
+}
+
+bool brute_force(Program& p, int length, const std::vector<Example>& ex, bool all_inputs) {
+  if (static_cast<int>(p.statements.size()) == length)
+    return (!all_inputs || uses_all_inputs(p)) && satisfies(p, ex);
+  const int n = p.num_vars();
+  for (int id = 0; id < kNumOperators; ++id) {
+    const Operator& o = op(static_cast<OperatorId>(id));
+    for (int a = 0; a < n; ++a) {
+      if (p.var_type(a) != o.args[0]) continue;
+      for (int b = 0; b < (o.arity == 2 ? n : 1); ++b) {
+        if (o.arity == 2 && p.var_type(b) != o.args[1]) continue;
+        p.statements.push_back(Statement{static_cast<OperatorId>(id),
+                                         {static_cast<VarIndex>(a), static_cast<VarIndex>(b)}});
+        const bool ok = brute_force(p, length, ex, all_inputs);
+        p.statements.pop_back();
+        if (ok) return true;
+      }
+    }
+  }
+  return false;
+}
+
+TEST(Enumerator, ShortestLengthMatchesBruteForce) {
+  std::mt19937 rng(2024);
+  auto uni = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int checked = 0;
+  for (int trial = 0; trial < 2000 && checked < 400; ++trial) {
+    const bool all_inputs = trial % 2 == 0;
+    // A random program of 1..3 statements over 1..3 inputs.
+    Program src;
+    const int k = uni(1, 3);
+    src.inputs.push_back(Type::List);
+    for (int i = 1; i < k; ++i) src.inputs.push_back(uni(0, 1) ? Type::List : Type::Int);
+    const int len = uni(1, 4) == 1 ? 1 : uni(2, 3);
+    while (static_cast<int>(src.statements.size()) < len) {
+      const auto id = static_cast<OperatorId>(uni(0, kNumOperators - 1));
+      const Operator& o = op(id);
+      std::vector<int> as, bs;
+      for (int v = 0; v < src.num_vars(); ++v) {
+        if (src.var_type(v) == o.args[0]) as.push_back(v);
+        if (src.var_type(v) == o.args[1]) bs.push_back(v);
+      }
+      if (as.empty() || (o.arity == 2 && bs.empty())) continue;
+      Statement s{id, {static_cast<VarIndex>(as[uni(0, as.size() - 1)]), 0}};
+      if (o.arity == 2) s.args[1] = static_cast<VarIndex>(bs[uni(0, bs.size() - 1)]);
+      src.statements.push_back(s);
+    }
+    std::vector<Example> ex;
+    for (int e = 0; e < 4; ++e) {
+      Example x;
+      for (Type t : src.inputs) {
+        if (t == Type::Int) {
+          x.inputs.push_back(I(uni(-2, 6)));
+        } else {
+          std::vector<int> xs(uni(0, 8));
+          for (int& v : xs) v = uni(-10, 10);
+          x.inputs.push_back(Value::list(xs));
+        }
+      }
+      const RunResult r = run(src, x.inputs);
+      if (r.status != EvalStatus::Ok) break;
+      x.output = r.output;
+      ex.push_back(x);
+    }
+    if (ex.size() != 4) continue;
+    if (all_inputs && !uses_all_inputs(src)) continue;
+    int shortest = len;
+    for (int l = 1; l < len; ++l) {
+      Program p{src.inputs, {}};
+      if (brute_force(p, l, ex, all_inputs)) {
+        shortest = l;
+        break;
+      }
+    }
+    EnumeratorOptions opts;
+    opts.require_inputs_used = all_inputs;
+    opts.max_length = len;
+    const SearchResult r = enumerate(ex, opts, {});
+    SCOPED_TRACE("trial " + std::to_string(trial) + (all_inputs ? " all inputs" : ""));
+    ASSERT_TRUE(r.solved());
+    EXPECT_EQ(static_cast<int>(r.program->statements.size()), shortest);
+    EXPECT_TRUE(satisfies(*r.program, ex));
+    ++checked;
+  }
+  EXPECT_GE(checked, 300);
+}
+
+}  // namespace
+}  // namespace npeps
