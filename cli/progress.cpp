@@ -19,9 +19,22 @@ ProgressBar::~ProgressBar() {
 }
 
 void ProgressBar::update(std::size_t done, const std::string& note) {
-  if (!enabled_) return;
   std::lock_guard<std::mutex> lock(mu_);
   const auto now = std::chrono::steady_clock::now();
+  if (!enabled_) {
+    if (now - last_draw_ < std::chrono::seconds(30)) return;
+    if (last_draw_ < start_) {  // first call: start the 30 s clock
+      last_draw_ = now;
+      return;
+    }
+    last_draw_ = now;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+    std::fprintf(stderr, "%s: %zu/%zu %s, %.1f/s, %.0f s left %s\n", label_.c_str(), done, total_,
+                 unit_.c_str(), rate, rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0,
+                 note.c_str());
+    return;
+  }
   if (now - last_draw_ < std::chrono::milliseconds(100) && done < total_) return;
   last_draw_ = now;
   draw(done, note);

@@ -1,5 +1,6 @@
-// A progress bar with rate and time left, drawn on standard error only
-// when it is a terminal (so logs and pipes stay clean).
+// A progress bar with rate and time left on standard error. On a terminal
+// it redraws in place; otherwise (a log file of a background job) it
+// prints a plain line every 30 seconds, so long work still shows progress.
 #pragma once
 
 #include <chrono>

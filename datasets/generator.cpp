@@ -186,6 +186,7 @@ std::vector<Task> generate(const GeneratorOptions& opts, GeneratorStats* stats) 
       });
       next_chunk += chunks;
       const std::size_t before = ls.kept;
+      const std::size_t candidates_before = ls.candidates;
       for (ChunkResult& res : results) {
         add_counts(ls, res.stats);
         for (Candidate& c : res.candidates) {
@@ -207,7 +208,11 @@ std::vector<Task> generate(const GeneratorOptions& opts, GeneratorStats* stats) 
         }
         if (ls.kept >= opts.programs_per_length) break;
       }
-      stalled = ls.kept == before ? stalled + 1 : 0;
+      const double fresh = static_cast<double>(ls.kept - before);
+      const bool saturated =
+          ls.kept < opts.programs_per_length &&
+          fresh < opts.min_new_fraction * static_cast<double>(ls.candidates - candidates_before);
+      stalled = (ls.kept == before || saturated) ? stalled + 1 : 0;
       if (opts.progress) opts.progress(out.size(), wanted_total);
     }
     local.lengths.push_back(ls);

@@ -55,6 +55,10 @@ struct GeneratorOptions {
   // A length stops early (with fewer programs) after this many batches in a
   // row add nothing: its space is exhausted (length 1 has few programs).
   int stall_batches = 8;
+  // A batch whose new programs are fewer than this fraction of its
+  // candidates counts as stalled too: near exhaustion (length 2) new
+  // behaviours trickle in one by one and collecting them all takes forever.
+  double min_new_fraction = 0.002;
 };
 
 // Why candidates were dropped, per length (index i is opts.lengths sorted).
