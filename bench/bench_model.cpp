@@ -1,0 +1,110 @@
+// Throughput of the PCCoder network (default, PCCoder-size: ~1.13M
+// parameters) on this machine: training states/s (one Adam step on a batch
+// of 100 states, 5 examples each) and inference states/s (NeuralPolicy on a
+// batch of 100 partial programs), per torch thread count.
+//
+//   build/bench/bench_model                      # all
+//   OPENBLAS_NUM_THREADS=1 build/bench/bench_model --benchmark_filter=Train
+// The counter "states/s" is the number to read.
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+#include "dsl/parser.h"
+#include "models/neural_policy.h"
+#include "models/trace.h"
+#include "models/trainer.h"
+
+namespace npeps {
+namespace {
+
+constexpr int kBatch = 100;
+
+// Teacher-forced traces of a few programs on random 5-example inputs.
+const std::vector<TaskTrace>& traces() {
+  static const std::vector<TaskTrace> t = [] {
+    const char* programs[] = {
+        "LIST|FILTER,EVEN,0|MAP,/2,1|SORT,2|TAIL,3",
+        "INT|LIST|TAKE,0,1|MAP,*3,2|SCAN1L,+,3|REVERSE,4",
+        "LIST|LIST|ZIPWITH,max,0,1|SORT,2|MINIMUM,1|DROP,4,3|SUM,5",
+        "LIST|MAP,-1,0|FILTER,>0,1|COUNT,ODD,2",
+    };
+    std::mt19937_64 rng(1);
+    std::vector<TaskTrace> out;
+    for (int rep = 0; rep < 60; ++rep)
+      for (const char* text : programs) {
+        const Program p = parse_compact(text);
+        std::vector<Example> examples;
+        while (examples.size() < 5) {
+          Example ex;
+          for (Type ty : p.inputs) {
+            if (ty == Type::Int) {
+              ex.inputs.push_back(Value::integer(static_cast<int>(rng() % 5)));
+            } else {
+              std::vector<int> xs(1 + rng() % 20);
+              for (int& x : xs) x = static_cast<int>(rng() % 41) - 20;
+              ex.inputs.push_back(Value::list(xs));
+            }
+          }
+          const RunResult r = run(p, ex.inputs);
+          if (r.status != EvalStatus::Ok) continue;
+          ex.output = r.output;
+          examples.push_back(ex);
+        }
+        out.push_back(build_trace(p, examples));
+      }
+    return out;
+  }();
+  return t;
+}
+
+void BM_TrainStep(benchmark::State& state) {
+  set_torch_threads(static_cast<int>(state.range(0)));
+  StateSet set(5);
+  for (const TaskTrace& t : traces()) set.add(t);
+  Learner learner(PCCoderNet(NetOptions{}, 1, false));
+  std::vector<std::int64_t> idx(set.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::int64_t>(i);
+  std::size_t at = 0;
+  for (auto _ : state) {
+    if (at + kBatch > idx.size()) at = 0;
+    benchmark::DoNotOptimize(learner.step(set, std::span(idx).subspan(at, kBatch)));
+    at += kBatch;
+  }
+  state.counters["states/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * kBatch,
+                                                  benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_TrainStep)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
+
+void BM_Inference(benchmark::State& state) {
+  NeuralPolicyOptions o;
+  o.threads = static_cast<int>(state.range(0));
+  NeuralPolicy policy(PCCoderNet(NetOptions{}, 1, false), o);
+  std::vector<PartialProgram> batch;
+  for (const TaskTrace& t : traces())
+    for (std::size_t s = 0; s < t.steps.size() && batch.size() < kBatch; ++s)
+      batch.push_back(t.state(s));
+  PolicyOutput out;
+  for (auto _ : state) {
+    policy.evaluate(batch, out);
+    benchmark::DoNotOptimize(out.statement_logprob.data());
+  }
+  state.counters["states/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * kBatch,
+                                                  benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Inference)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
+
+}  // namespace
+}  // namespace npeps
+
+BENCHMARK_MAIN();

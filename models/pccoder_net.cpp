@@ -1,0 +1,134 @@
+#include <dlfcn.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "dsl/statement_space.h"
+#include "models/pccoder_module.h"
+
+namespace npeps {
+
+PCCoderModuleImpl::PCCoderModuleImpl(const NetOptions& o) : opts_(o) {
+  if (o.embedding_dim < 1 || o.var_encoder_dim < 1 || o.dense_layers < 2 || o.dense_growth < 1 ||
+      o.hidden_dim < 1)
+    throw std::invalid_argument("NetOptions: sizes must be positive and dense_layers >= 2");
+  embedding_ = register_module("embedding", torch::nn::Embedding(kNumValueTokens, o.embedding_dim));
+  var_encoder_ = register_module(
+      "var_encoder", torch::nn::Linear(kMaxListLength * o.embedding_dim + 2, o.var_encoder_dim));
+  const int in = o.var_encoder_dim * kStateVars;
+  for (int i = 0; i < o.dense_layers; ++i) {
+    const int out = i + 1 == o.dense_layers ? o.hidden_dim : o.dense_growth;
+    dense_.push_back(register_module("dense" + std::to_string(i),
+                                     torch::nn::Linear(in + i * o.dense_growth, out)));
+  }
+  statement_head_ =
+      register_module("statement_head", torch::nn::Linear(o.hidden_dim, kNumStatements));
+  drop_head_ = register_module("drop_head", torch::nn::Linear(o.hidden_dim, kNumSlots));
+  operator_head_ = register_module("operator_head", torch::nn::Linear(o.hidden_dim, kNumOperators));
+  type_table_ =
+      register_buffer("type_table", torch::tensor({0.f, 0.f, 1.f, 0.f, 0.f, 1.f}).reshape({3, 2}));
+}
+
+PCCoderModuleImpl::Outputs PCCoderModuleImpl::forward(const torch::Tensor& tokens,
+                                                      const torch::Tensor& counts) {
+  const int64_t b = tokens.size(0), e = tokens.size(1);
+  const torch::Tensor types = tokens.select(3, 0);                   // [B,E,12]
+  const torch::Tensor values = tokens.narrow(3, 1, kMaxListLength);  // [B,E,12,20]
+  torch::Tensor emb = embedding_(values).reshape({b, e, kStateVars, -1});
+  torch::Tensor x = torch::cat({emb, torch::embedding(type_table_, types)}, -1);
+  x = torch::selu(var_encoder_(x)).reshape({b, e, -1});
+  std::vector<torch::Tensor> inputs{x};
+  inputs.reserve(dense_.size() + 1);
+  for (auto& layer : dense_) inputs.push_back(torch::selu(layer(torch::cat(inputs, -1))));
+  x = inputs.back();  // [B,E,H]
+  // Mean over each state's real examples.
+  const torch::Tensor mask =
+      (torch::arange(e, counts.options()).unsqueeze(0) < counts.unsqueeze(1)).to(x.dtype());
+  x = (x * mask.unsqueeze(2)).sum(1) / mask.sum(1, true);
+  return {statement_head_(x), drop_head_(x), operator_head_(x)};
+}
+
+std::pair<torch::Tensor, torch::Tensor> to_tensors(const EncodedBatch& batch,
+                                                   torch::Device device) {
+  auto* tok = const_cast<std::int16_t*>(batch.tokens.data());
+  auto* cnt = const_cast<std::int16_t*>(batch.example_count.data());
+  torch::Tensor t =
+      torch::from_blob(tok, {batch.batch, batch.examples, kStateVars, kSlotWidth}, torch::kInt16);
+  torch::Tensor c = torch::from_blob(cnt, {batch.batch}, torch::kInt16);
+  return {t.to(device, torch::kLong), c.to(device, torch::kLong)};
+}
+
+Losses compute_losses(const PCCoderModuleImpl::Outputs& out, const torch::Tensor& statement,
+                      const torch::Tensor& drop, const torch::Tensor& op) {
+  Losses l;
+  l.statement = torch::nn::functional::cross_entropy(out.statement, statement);
+  l.drop = torch::nn::functional::binary_cross_entropy_with_logits(out.drop, drop);
+  l.op = torch::nn::functional::cross_entropy(out.op, op);
+  l.total = l.statement + l.drop + l.op;
+  return l;
+}
+
+PCCoderNet::PCCoderNet(const NetOptions& options, std::uint64_t seed, bool use_cuda)
+    : impl_(std::make_unique<Impl>()) {
+  torch::manual_seed(seed);
+  impl_->options = options;
+  impl_->module = PCCoderModule(options);
+  if (use_cuda && torch::cuda::is_available()) {
+    impl_->device = torch::Device(torch::kCUDA);
+    impl_->module->to(impl_->device);
+  }
+}
+
+PCCoderNet::~PCCoderNet() = default;
+PCCoderNet::PCCoderNet(PCCoderNet&&) noexcept = default;
+PCCoderNet& PCCoderNet::operator=(PCCoderNet&&) noexcept = default;
+
+const NetOptions& PCCoderNet::options() const { return impl_->options; }
+
+std::int64_t PCCoderNet::num_parameters() const {
+  std::int64_t n = 0;
+  for (const auto& p : impl_->module->parameters()) n += p.numel();
+  return n;
+}
+
+bool PCCoderNet::on_cuda() const { return impl_->device.is_cuda(); }
+
+void PCCoderNet::forward(const EncodedBatch& batch, NetOutput& out) {
+  torch::InferenceMode guard;
+  impl_->module->eval();
+  auto [tokens, counts] = to_tensors(batch, impl_->device);
+  const auto o = impl_->module->forward(tokens, counts);
+  auto copy = [](const torch::Tensor& t, std::vector<float>& v) {
+    const torch::Tensor c = t.to(torch::kCPU).contiguous();
+    v.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+  };
+  out.batch = batch.batch;
+  copy(o.statement, out.statement_logits);
+  copy(o.drop, out.drop_logits);
+  copy(o.op, out.operator_logits);
+}
+
+void set_torch_threads(int threads) {
+  static const bool interop_once = [] {
+    try {
+      at::set_num_interop_threads(1);
+    } catch (const c10::Error&) {
+      // Already started by earlier torch work: keep its size.
+    }
+    return true;
+  }();
+  (void)interop_once;
+  if (threads <= 0) return;
+  torch::set_num_threads(threads);
+  // libtorch leaves OpenBLAS's own pthread pool (sized to all cores) alone;
+  // without this, "1 thread" still runs matrix products on every core and
+  // the two pools oversubscribe the machine. Looked up at run time so that
+  // builds on other BLAS libraries need nothing.
+  using SetThreads = void (*)(int);
+  if (auto* f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    f(threads);
+}
+
+bool cuda_available() { return torch::cuda::is_available(); }
+
+}  // namespace npeps

@@ -1,0 +1,406 @@
+#include "models/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <random>
+
+#include "datasets/task.h"
+#include "models/checkpoint_internal.h"
+#include "models/encoding.h"
+#include "models/pccoder_module.h"
+
+namespace npeps {
+
+// ---------------------------------------------------------------- StateSet
+
+struct StateSet::Impl {
+  int width = 1;
+  std::vector<std::int16_t> tokens;         // N x width x kStateWidth
+  std::vector<std::int16_t> counts;         // N
+  std::vector<std::int64_t> statement, op;  // N
+  std::vector<float> drop;                  // N x kNumSlots
+
+  std::size_t size() const { return counts.size(); }
+  // Whole-set tensors (views of the vectors, no copy).
+  torch::Tensor tokens_t() const {
+    return torch::from_blob(const_cast<std::int16_t*>(tokens.data()),
+                            {static_cast<int64_t>(size()), width, kStateVars, kSlotWidth},
+                            torch::kInt16);
+  }
+  torch::Tensor counts_t() const {
+    return torch::from_blob(const_cast<std::int16_t*>(counts.data()),
+                            {static_cast<int64_t>(size())}, torch::kInt16);
+  }
+  torch::Tensor statement_t() const {
+    return torch::from_blob(const_cast<std::int64_t*>(statement.data()),
+                            {static_cast<int64_t>(size())}, torch::kLong);
+  }
+  torch::Tensor op_t() const {
+    return torch::from_blob(const_cast<std::int64_t*>(op.data()), {static_cast<int64_t>(size())},
+                            torch::kLong);
+  }
+  torch::Tensor drop_t() const {
+    return torch::from_blob(const_cast<float*>(drop.data()),
+                            {static_cast<int64_t>(size()), kNumSlots}, torch::kFloat);
+  }
+};
+
+StateSet::StateSet(int example_width) : impl_(std::make_unique<Impl>()) {
+  if (example_width < 1) throw std::invalid_argument("StateSet: example_width must be >= 1");
+  impl_->width = example_width;
+}
+StateSet::~StateSet() = default;
+StateSet::StateSet(StateSet&&) noexcept = default;
+StateSet& StateSet::operator=(StateSet&&) noexcept = default;
+
+void StateSet::reserve(std::size_t n) {
+  impl_->tokens.reserve(n * impl_->width * kStateWidth);
+  impl_->counts.reserve(n);
+  impl_->statement.reserve(n);
+  impl_->op.reserve(n);
+  impl_->drop.reserve(n * kNumSlots);
+}
+
+void StateSet::add(const TaskTrace& trace) {
+  Impl& s = *impl_;
+  if (trace.num_examples > s.width)
+    throw std::invalid_argument("StateSet::add: trace has more examples than the set's width");
+  const std::size_t stride = static_cast<std::size_t>(s.width) * kStateWidth;
+  for (std::size_t t = 0; t < trace.steps.size(); ++t) {
+    const TraceStep& step = trace.steps[t];
+    const std::size_t at = s.tokens.size();
+    s.tokens.resize(at + stride);
+    encode_state(trace.state(t), s.width, s.tokens.data() + at);
+    s.counts.push_back(static_cast<std::int16_t>(trace.num_examples));
+    s.statement.push_back(step.statement);
+    s.op.push_back(step.op);
+    for (bool d : step.droppable) s.drop.push_back(d ? 1.f : 0.f);
+  }
+}
+
+std::size_t StateSet::size() const { return impl_->size(); }
+int StateSet::example_width() const { return impl_->width; }
+
+// ---------------------------------------------------------------- Learner
+
+struct Learner::Impl {
+  PCCoderNet net;
+  std::unique_ptr<torch::optim::Adam> adam;
+  std::int64_t steps = 0;
+};
+
+Learner::Learner(PCCoderNet net, const LearnerOptions& options) : impl_(std::make_unique<Impl>()) {
+  impl_->net = std::move(net);
+  impl_->adam = std::make_unique<torch::optim::Adam>(
+      impl_->net.impl().module->parameters(), torch::optim::AdamOptions(options.learning_rate));
+}
+Learner::~Learner() = default;
+
+namespace {
+
+// Accumulates loss sums weighted by state counts.
+void accumulate(LossStats& acc, const Losses& l, const torch::Tensor& logits,
+                const torch::Tensor& target, std::size_t n) {
+  const double w = static_cast<double>(n);
+  acc.total += l.total.item<double>() * w;
+  acc.statement += l.statement.item<double>() * w;
+  acc.drop += l.drop.item<double>() * w;
+  acc.op += l.op.item<double>() * w;
+  acc.statement_acc += logits.argmax(1).eq(target).sum().item<double>();
+  acc.states += n;
+}
+
+void finish(LossStats& acc) {
+  if (acc.states == 0) return;
+  const double n = static_cast<double>(acc.states);
+  acc.total /= n;
+  acc.statement /= n;
+  acc.drop /= n;
+  acc.op /= n;
+  acc.statement_acc /= n;
+}
+
+}  // namespace
+
+LossStats Learner::step(const StateSet& set, std::span<const std::int64_t> indices) {
+  const auto& s = set.impl();
+  const torch::Device dev = impl_->net.impl().device;
+  auto& module = impl_->net.impl().module;
+  module->train();
+  const torch::Tensor idx = torch::from_blob(const_cast<std::int64_t*>(indices.data()),
+                                             {static_cast<int64_t>(indices.size())}, torch::kLong);
+  const torch::Tensor tokens = s.tokens_t().index_select(0, idx).to(dev, torch::kLong);
+  const torch::Tensor counts = s.counts_t().index_select(0, idx).to(dev, torch::kLong);
+  const torch::Tensor statement = s.statement_t().index_select(0, idx).to(dev);
+  const torch::Tensor op = s.op_t().index_select(0, idx).to(dev);
+  const torch::Tensor drop = s.drop_t().index_select(0, idx).to(dev);
+  impl_->adam->zero_grad();
+  const auto out = module->forward(tokens, counts);
+  const Losses l = compute_losses(out, statement, drop, op);
+  l.total.backward();
+  impl_->adam->step();
+  ++impl_->steps;
+  LossStats stats;
+  torch::NoGradGuard no_grad;
+  accumulate(stats, l, out.statement, statement, indices.size());
+  finish(stats);
+  return stats;
+}
+
+LossStats Learner::evaluate(const StateSet& set, int chunk) {
+  const auto& s = set.impl();
+  const torch::Device dev = impl_->net.impl().device;
+  auto& module = impl_->net.impl().module;
+  torch::InferenceMode guard;
+  module->eval();
+  LossStats stats;
+  const int64_t n = static_cast<int64_t>(s.size());
+  chunk = std::max(chunk, 1);
+  for (int64_t i = 0; i < n; i += chunk) {
+    const int64_t m = std::min<int64_t>(chunk, n - i);
+    const torch::Tensor statement = s.statement_t().narrow(0, i, m).to(dev);
+    const auto out = module->forward(s.tokens_t().narrow(0, i, m).to(dev, torch::kLong),
+                                     s.counts_t().narrow(0, i, m).to(dev, torch::kLong));
+    const Losses l = compute_losses(out, statement, s.drop_t().narrow(0, i, m).to(dev),
+                                    s.op_t().narrow(0, i, m).to(dev));
+    accumulate(stats, l, out.statement, statement, static_cast<std::size_t>(m));
+  }
+  finish(stats);
+  return stats;
+}
+
+void Learner::set_learning_rate(double lr) {
+  for (auto& g : impl_->adam->param_groups())
+    static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
+}
+std::int64_t Learner::steps() const { return impl_->steps; }
+void Learner::set_steps(std::int64_t steps) { impl_->steps = steps; }
+PCCoderNet& Learner::net() { return impl_->net; }
+
+void Learner::save(const std::string& path, int epochs_done,
+                   const std::string& metrics_json) const {
+  CheckpointHeader h;
+  h.epoch = epochs_done;
+  h.step = impl_->steps;
+  h.metrics = metrics_json.empty() ? nlohmann::json::object() : nlohmann::json::parse(metrics_json);
+  save_checkpoint(path, impl_->net, std::move(h), impl_->adam.get());
+}
+
+void Learner::load_optimizer(const std::string& path) { load_optimizer_state(path, *impl_->adam); }
+
+// ---------------------------------------------------------------- train()
+
+namespace {
+
+nlohmann::json stats_json(const LossStats& s) {
+  return {{"loss", s.total},       {"statement_loss", s.statement},    {"drop_loss", s.drop},
+          {"operator_loss", s.op}, {"statement_acc", s.statement_acc}, {"states", s.states}};
+}
+
+// Deterministic Fisher-Yates (std::shuffle's algorithm is unspecified).
+template <class T>
+void shuffle(std::vector<T>& v, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng() % i]);
+}
+
+struct TaskSource {
+  std::vector<Task> tasks;
+  std::size_t invalid = 0;
+};
+
+void load_into(const std::string& path, TaskSource& src, TrainReport& report) {
+  if (!std::filesystem::exists(path))
+    throw TrainError("training data '" + path + "' does not exist");
+  std::vector<std::string> errors;
+  std::vector<Task> tasks = load_tasks(path, &errors);
+  src.invalid += errors.size();
+  for (const std::string& e : errors)
+    if (report.skipped.size() < 20) report.skipped.push_back(path + ": " + e);
+  for (Task& t : tasks) src.tasks.push_back(std::move(t));
+}
+
+void fill(StateSet& set, const std::vector<const Task*>& tasks, TrainReport& report) {
+  for (const Task* t : tasks) {
+    try {
+      if (!t->program) throw TraceError("no reference program");
+      set.add(build_trace(*t->program, t->examples));
+      ++report.tasks_used;
+    } catch (const TraceError& e) {
+      ++report.tasks_skipped;
+      if (report.skipped.size() < 20) report.skipped.push_back("task " + t->id + ": " + e.what());
+    }
+  }
+}
+
+}  // namespace
+
+TrainReport train(const TrainOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  if (o.train_files.empty()) throw TrainError("no training file given");
+  if (o.checkpoint_path.empty()) throw TrainError("no checkpoint path given");
+  if (o.batch_size < 1 || o.epochs < 0) throw TrainError("batch size must be >= 1 and epochs >= 0");
+  if (o.validation_fraction < 0 || o.validation_fraction >= 1)
+    throw TrainError("validation fraction must be in [0, 1)");
+  set_torch_threads(o.threads);
+  TrainReport report;
+
+  // Data: tasks -> traces -> encoded states, once.
+  TaskSource train_src, val_src;
+  for (const std::string& f : o.train_files) load_into(f, train_src, report);
+  if (o.max_tasks > 0 && train_src.tasks.size() > o.max_tasks) train_src.tasks.resize(o.max_tasks);
+  std::vector<const Task*> train_tasks, val_tasks;
+  if (!o.validation_file.empty()) {
+    load_into(o.validation_file, val_src, report);
+    for (const Task& t : train_src.tasks) train_tasks.push_back(&t);
+    for (const Task& t : val_src.tasks) val_tasks.push_back(&t);
+  } else {
+    std::vector<std::size_t> order(train_src.tasks.size());
+    std::iota(order.begin(), order.end(), 0);
+    shuffle(order, o.seed);
+    const auto n_val = static_cast<std::size_t>(o.validation_fraction * order.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+      (i < n_val ? val_tasks : train_tasks).push_back(&train_src.tasks[order[i]]);
+  }
+  report.tasks_skipped = train_src.invalid + val_src.invalid;
+  int width = 1;
+  std::size_t train_steps = 0, val_steps = 0;
+  for (const Task* t : train_tasks) {
+    width = std::max<int>(width, static_cast<int>(t->examples.size()));
+    if (t->program) train_steps += t->program->statements.size();
+  }
+  for (const Task* t : val_tasks) {
+    width = std::max<int>(width, static_cast<int>(t->examples.size()));
+    if (t->program) val_steps += t->program->statements.size();
+  }
+  StateSet train_set(width), val_set(width);
+  train_set.reserve(train_steps);
+  val_set.reserve(val_steps);
+  fill(train_set, train_tasks, report);
+  fill(val_set, val_tasks, report);
+  report.train_states = train_set.size();
+  report.val_states = val_set.size();
+  if (train_set.size() == 0) throw TrainError("no training states: no task could be traced");
+
+  // Network and optimizer, fresh or resumed.
+  const bool cuda = o.use_cuda && cuda_available();
+  std::unique_ptr<Learner> learner;
+  int start_epoch = 0;
+  if (o.resume && std::filesystem::exists(o.checkpoint_path)) {
+    LoadedModel m = load_checkpoint(o.checkpoint_path, &o.net, cuda);
+    start_epoch = m.header.epoch;
+    learner = std::make_unique<Learner>(std::move(m.net), LearnerOptions{o.learning_rate});
+    learner->set_steps(m.header.step);
+    if (m.header.has_optimizer) learner->load_optimizer(o.checkpoint_path);
+  } else {
+    learner =
+        std::make_unique<Learner>(PCCoderNet(o.net, o.seed, cuda), LearnerOptions{o.learning_rate});
+  }
+  report.parameters = learner->net().num_parameters();
+  report.cuda = learner->net().on_cuda();
+  report.start_epoch = start_epoch;
+  report.epochs_done = start_epoch;
+
+  std::ofstream log;
+  if (!o.log_path.empty()) {
+    log.open(o.log_path, start_epoch > 0 ? std::ios::app : std::ios::trunc);
+    if (!log) throw TrainError("cannot write log file '" + o.log_path + "'");
+  }
+  if (o.verbose)
+    std::fprintf(stderr, "training: %zu states (%zu validation), %lld parameters, %s\n",
+                 report.train_states, report.val_states, static_cast<long long>(report.parameters),
+                 report.cuda ? "CUDA" : "CPU");
+
+  const std::int64_t n = static_cast<std::int64_t>(train_set.size());
+  const std::int64_t batches = (n + o.batch_size - 1) / o.batch_size;
+  std::vector<std::int64_t> perm(n);
+  double train_time = 0;
+  std::size_t trained_states = 0;
+  for (int epoch = start_epoch; epoch < o.epochs; ++epoch) {
+    // PCCoder's StepLR is stepped at the start of every epoch (after the one
+    // step its constructor takes), so epoch e runs at decay^((e + 1) / every).
+    const double lr =
+        o.learning_rate *
+        std::pow(o.lr_decay_factor, o.lr_decay_every > 0 ? (epoch + 1) / o.lr_decay_every : 0);
+    learner->set_learning_rate(lr);
+    std::iota(perm.begin(), perm.end(), 0);
+    shuffle(perm, o.seed * 1000003ULL + static_cast<std::uint64_t>(epoch) + 1);
+
+    const auto te = std::chrono::steady_clock::now();
+    LossStats epoch_stats;
+    TrainProgress p;
+    p.epoch = epoch;
+    p.epochs = o.epochs;
+    p.batches = batches;
+    for (std::int64_t b = 0; b < batches; ++b) {
+      const std::int64_t lo = b * o.batch_size, m = std::min<std::int64_t>(o.batch_size, n - lo);
+      const LossStats s = learner->step(train_set, std::span(perm).subspan(lo, m));
+      const double w = static_cast<double>(s.states);
+      epoch_stats.total += s.total * w;
+      epoch_stats.statement += s.statement * w;
+      epoch_stats.drop += s.drop * w;
+      epoch_stats.op += s.op * w;
+      epoch_stats.statement_acc += s.statement_acc * w;
+      epoch_stats.states += s.states;
+      if ((b + 1) % std::max(o.progress_every, 1) == 0 || b + 1 == batches) {
+        p.batch = b + 1;
+        p.train_loss = epoch_stats.total / static_cast<double>(epoch_stats.states);
+        p.states_per_s = static_cast<double>(epoch_stats.states) / seconds_since(te);
+        if (o.progress) o.progress(p);
+        if (o.verbose)
+          std::fprintf(stderr, "\repoch %d/%d batch %lld/%lld loss %.4f %.0f states/s", epoch + 1,
+                       o.epochs, static_cast<long long>(p.batch), static_cast<long long>(batches),
+                       p.train_loss, p.states_per_s);
+      }
+    }
+    const double epoch_time = seconds_since(te);
+    train_time += epoch_time;
+    trained_states += epoch_stats.states;
+    finish(epoch_stats);
+    const LossStats val = val_set.size() ? learner->evaluate(val_set) : LossStats{};
+    report.last_train = epoch_stats;
+    report.last_val = val;
+    report.best_val_acc = std::max(report.best_val_acc, val.statement_acc);
+    report.epochs_done = epoch + 1;
+    report.steps = learner->steps();
+
+    const nlohmann::json metrics = {{"epoch", epoch + 1},
+                                    {"step", learner->steps()},
+                                    {"lr", lr},
+                                    {"train", stats_json(epoch_stats)},
+                                    {"val", stats_json(val)},
+                                    {"train_states_per_s", epoch_stats.states / epoch_time},
+                                    {"time_s", seconds_since(t0)}};
+    learner->save(o.checkpoint_path, epoch + 1, metrics.dump());
+    if (o.keep_epoch_checkpoints)
+      std::filesystem::copy_file(o.checkpoint_path,
+                                 o.checkpoint_path + ".epoch" + std::to_string(epoch + 1),
+                                 std::filesystem::copy_options::overwrite_existing);
+    if (log) log << metrics.dump() << '\n' << std::flush;
+    p.epoch_end = true;
+    p.val_loss = val.total;
+    p.val_statement_acc = val.statement_acc;
+    if (o.progress) o.progress(p);
+    if (o.verbose)
+      std::fprintf(
+          stderr,
+          "\repoch %d/%d loss %.4f train acc %.3f | val loss %.4f acc %.3f | %.0f states/s\n",
+          epoch + 1, o.epochs, epoch_stats.total, epoch_stats.statement_acc, val.total,
+          val.statement_acc, epoch_stats.states / epoch_time);
+  }
+  report.steps = learner->steps();
+  report.train_states_per_s = train_time > 0 ? trained_states / train_time : 0;
+  report.time_s = seconds_since(t0);
+  return report;
+}
+
+}  // namespace npeps

@@ -1,0 +1,146 @@
+// Training the PCCoder network on teacher-forced program traces, as
+// PCCoder's scripts/train.py does (Adam, lr 1e-3 divided by 10 every 4
+// epochs (see lr_decay_every), batch 100, loss = CE statement + BCE drop + CE operator).
+// The same trainer makes the per-example (PE) model of N-PEPS: give it the
+// per-example dataset (tasks with one example each). Torch-free interface.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "models/pccoder_net.h"
+#include "models/trace.h"
+
+namespace npeps {
+
+// A user error in the training setup (no data, unreadable file, ...).
+struct TrainError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Encoded training states with their targets, stored compactly (int16
+// tokens) so that a batch is gathered by index. Not thread-safe.
+class StateSet {
+ public:
+  // States hold up to `example_width` examples (the widest task).
+  explicit StateSet(int example_width);
+  ~StateSet();
+  StateSet(StateSet&&) noexcept;
+  StateSet& operator=(StateSet&&) noexcept;
+
+  void reserve(std::size_t states);
+  // Adds every step of a trace. Precondition: trace.num_examples <= example_width.
+  void add(const TaskTrace& trace);
+  std::size_t size() const;
+  int example_width() const;
+
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Mean losses (and statement top-1 accuracy) over some states.
+struct LossStats {
+  double total = 0, statement = 0, drop = 0, op = 0;
+  double statement_acc = 0;  // fraction of states whose argmax statement is the target
+  std::size_t states = 0;
+};
+
+struct LearnerOptions {
+  double learning_rate = 1e-3;  // Adam step size (PCCoder: 1e-3)
+};
+
+// A network with its Adam optimizer. Not thread-safe.
+class Learner {
+ public:
+  Learner(PCCoderNet net, const LearnerOptions& options = {});
+  ~Learner();
+
+  // One optimizer step on the states `indices` of `set` (a batch).
+  LossStats step(const StateSet& set, std::span<const std::int64_t> indices);
+  // Losses and accuracy over the whole set, no gradients, in chunks of `chunk`.
+  LossStats evaluate(const StateSet& set, int chunk = 100);
+
+  void set_learning_rate(double lr);
+  std::int64_t steps() const;
+  void set_steps(std::int64_t steps);
+  PCCoderNet& net();
+
+  // Checkpoint with optimizer state (see models/checkpoint.h).
+  void save(const std::string& path, int epochs_done, const std::string& metrics_json) const;
+  // Restores the optimizer state saved by save(). Throws CheckpointError.
+  void load_optimizer(const std::string& path);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct TrainProgress {
+  int epoch = 0;                 // 0-based epoch in progress
+  int epochs = 0;                // total epochs
+  std::int64_t batch = 0;        // batches done in this epoch
+  std::int64_t batches = 0;      // batches per epoch
+  double train_loss = 0;         // running mean of this epoch's total loss
+  double states_per_s = 0;       // training throughput this epoch
+  bool epoch_end = false;        // set on the call after validation
+  double val_loss = 0;           // when epoch_end
+  double val_statement_acc = 0;  // when epoch_end
+};
+
+struct TrainOptions {
+  std::vector<std::string> train_files;  // JSON Lines tasks with reference programs
+  std::string validation_file;           // validation tasks; empty = hold out validation_fraction
+  double validation_fraction = 0.1;      // of the tasks (PCCoder: 10% of the states), by seed
+  std::size_t max_tasks = 0;             // use only the first N training tasks; 0 = all
+  NetOptions net;                        // architecture of a new network (checked on resume)
+  int epochs = 40;                       // total epochs (PCCoder: 40)
+  int batch_size = 100;                  // states per optimizer step (PCCoder: 100)
+  double learning_rate = 1e-3;           // initial Adam step size (PCCoder: 1e-3)
+  // Epochs between decays (PCCoder: StepLR step_size 4). As in PCCoder's
+  // train.py, epoch e (0-based) runs at lr * decay^((e + 1) / every):
+  // 3 epochs at 1e-3, then 4 at 1e-4, 4 at 1e-5, ...
+  int lr_decay_every = 4;
+  double lr_decay_factor = 0.1;         // multiplier at each decay (StepLR default gamma)
+  std::uint64_t seed = 1;               // initialisation, split and per-epoch shuffles
+  int threads = 1;                      // torch intra-op threads (process-wide)
+  bool use_cuda = true;                 // train on CUDA when libtorch sees a device
+  std::string checkpoint_path;          // rewritten after every epoch; required
+  bool keep_epoch_checkpoints = false;  // also keep <checkpoint_path>.epoch<N>
+  bool resume = false;                  // continue from checkpoint_path when it exists
+  std::string log_path;                 // metrics, one JSON object per epoch; empty = none
+  int progress_every = 100;             // batches between progress callbacks
+  std::function<void(const TrainProgress&)> progress;  // optional
+  bool verbose = false;                                // print progress lines to standard error
+};
+
+struct TrainReport {
+  std::size_t tasks_used = 0;     // traced tasks (train + validation)
+  std::size_t tasks_skipped = 0;  // invalid lines, no program, or untraceable
+  std::size_t train_states = 0;
+  std::size_t val_states = 0;
+  std::int64_t parameters = 0;
+  bool cuda = false;                 // trained on CUDA
+  int start_epoch = 0;               // > 0 when resumed
+  int epochs_done = 0;               // epochs completed in total (checkpoint's count)
+  std::int64_t steps = 0;            // optimizer steps in total
+  LossStats last_train;              // last epoch's training losses
+  LossStats last_val;                // last epoch's validation losses
+  double best_val_acc = 0;           // best validation statement accuracy seen in this run
+  double train_states_per_s = 0;     // training throughput (excludes validation)
+  double time_s = 0;                 // wall time of train()
+  std::vector<std::string> skipped;  // first reasons for skipped tasks (at most 20)
+};
+
+// Loads the data, builds the traces once, trains, validates and
+// checkpoints every epoch. Throws TrainError (setup) or CheckpointError.
+TrainReport train(const TrainOptions& options);
+
+}  // namespace npeps

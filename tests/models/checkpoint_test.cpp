@@ -1,0 +1,124 @@
+#include "models/checkpoint.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "model_test_util.h"
+#include "models/trace.h"
+
+namespace npeps {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+NetOutput run(PCCoderNet& net) {
+  const Task t = test::make_task("LIST|INT|TAKE,1,0|SORT,0|ZIPWITH,+,2,3|SUM,4", 5, 9);
+  const TaskTrace tr = build_trace(*t.program, t.examples);
+  std::vector<PartialProgram> states;
+  for (std::size_t i = 0; i < tr.steps.size(); ++i) states.push_back(tr.state(i));
+  EncodedBatch b;
+  encode_batch(states, b);
+  NetOutput out;
+  net.forward(b, out);
+  return out;
+}
+
+// Expects CheckpointError whose message contains `needle`.
+void expect_error(const std::string& path, const std::string& needle,
+                  const NetOptions* expected = nullptr) {
+  try {
+    load_checkpoint(path, expected);
+    FAIL() << "expected CheckpointError for " << path;
+  } catch (const CheckpointError& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
+class CheckpointTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = test::temp_dir("checkpoint");
+    path_ = (dir_ / "net.ckpt").string();
+    CheckpointHeader h;
+    h.epoch = 3;
+    h.step = 1234;
+    h.metrics = {{"val_acc", 0.25}};
+    save_checkpoint(path_, net_, h);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path dir_;
+  std::string path_;
+  PCCoderNet net_{test::tiny_net(), 21};
+};
+
+TEST_F(CheckpointTest, RoundTripGivesSameOutputsAndHeader) {
+  LoadedModel m = load_checkpoint(path_);
+  EXPECT_EQ(m.header.epoch, 3);
+  EXPECT_EQ(m.header.step, 1234);
+  EXPECT_EQ(m.header.dsl_version, kDslVersion);
+  EXPECT_DOUBLE_EQ(m.header.metrics.at("val_acc").get<double>(), 0.25);
+  EXPECT_FALSE(m.header.has_optimizer);
+  EXPECT_TRUE(m.net.options() == test::tiny_net());
+  const NetOutput a = run(net_), b = run(m.net);
+  EXPECT_EQ(a.statement_logits, b.statement_logits);
+  EXPECT_EQ(a.drop_logits, b.drop_logits);
+  EXPECT_EQ(a.operator_logits, b.operator_logits);
+  // A differently seeded net differs (the comparison above can fail).
+  PCCoderNet other(test::tiny_net(), 22);
+  EXPECT_NE(run(other).statement_logits, a.statement_logits);
+  EXPECT_EQ(read_checkpoint_header(path_).step, 1234);
+  const NetOptions expected = test::tiny_net();
+  EXPECT_NO_THROW(load_checkpoint(path_, &expected));
+}
+
+TEST_F(CheckpointTest, MissingFile) { expect_error((dir_ / "nope.ckpt").string(), "cannot open"); }
+
+TEST_F(CheckpointTest, NotACheckpoint) {
+  write_file(path_, "{\"program\": \"LIST|SORT,0\"}\n");
+  expect_error(path_, "not an npeps checkpoint");
+}
+
+TEST_F(CheckpointTest, TruncatedFiles) {
+  const std::string bytes = read_file(path_);
+  const std::size_t header_end = bytes.find('\n', bytes.find('\n') + 1) + 1;
+  for (std::size_t len :
+       {header_end / 2, header_end, header_end + 100, bytes.size() / 2, bytes.size() - 10}) {
+    SCOPED_TRACE(len);
+    write_file(path_, bytes.substr(0, len));
+    expect_error(path_, "truncated");
+  }
+}
+
+TEST_F(CheckpointTest, OtherArchitecture) {
+  NetOptions other = test::tiny_net();
+  other.hidden_dim = 17;
+  expect_error(path_, "another architecture", &other);
+  // A header that lies about the architecture: the weights do not fit.
+  std::string bytes = read_file(path_);
+  const std::size_t at = bytes.find("\"hidden_dim\":16");
+  ASSERT_NE(at, std::string::npos);
+  bytes.replace(at, 15, "\"hidden_dim\":17");
+  write_file(path_, bytes);
+  expect_error(path_, "shape");
+}
+
+TEST_F(CheckpointTest, OtherDslVersion) {
+  std::string bytes = read_file(path_);
+  const std::size_t at = bytes.find(kDslVersion);
+  ASSERT_NE(at, std::string::npos);
+  bytes.replace(at, std::string(kDslVersion).size(), "deepcoder-dsl-0");
+  write_file(path_, bytes);
+  expect_error(path_, "DSL version 'deepcoder-dsl-0'");
+}
+
+}  // namespace
+}  // namespace npeps

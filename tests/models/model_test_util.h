@@ -1,0 +1,77 @@
+// Shared fixtures for the models tests: small tasks with reference
+// programs, and a tiny network configuration that trains in milliseconds.
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "datasets/task.h"
+#include "dsl/parser.h"
+#include "models/pccoder_net.h"
+
+namespace npeps::test {
+
+inline NetOptions tiny_net() {
+  NetOptions o;
+  o.embedding_dim = 4;
+  o.var_encoder_dim = 8;
+  o.dense_layers = 3;
+  o.dense_growth = 8;
+  o.hidden_dim = 16;
+  return o;
+}
+
+// A task for `program` (compact form) with `num_examples` random examples
+// (small lists and ints, so that no statement overflows).
+inline Task make_task(const std::string& program, int num_examples, std::uint64_t seed) {
+  Task t;
+  t.id = program;
+  t.program = parse_compact(program);
+  std::mt19937_64 rng(seed);
+  while (static_cast<int>(t.examples.size()) < num_examples) {
+    Example ex;
+    for (Type ty : t.program->inputs) {
+      if (ty == Type::Int) {
+        ex.inputs.push_back(Value::integer(static_cast<int>(rng() % 6)));
+      } else {
+        std::vector<int> xs(1 + rng() % 8);
+        for (int& x : xs) x = static_cast<int>(rng() % 21) - 10;
+        ex.inputs.push_back(Value::list(xs));
+      }
+    }
+    const RunResult r = run(*t.program, ex.inputs);
+    if (r.status != EvalStatus::Ok) continue;
+    ex.output = r.output;
+    t.examples.push_back(ex);
+  }
+  return t;
+}
+
+inline const std::vector<std::string>& sample_programs() {
+  static const std::vector<std::string> p = {
+      "LIST|FILTER,EVEN,0|MAP,/2,1|SORT,2|TAIL,3",
+      "LIST|SORT,0|REVERSE,1",
+      "INT|LIST|TAKE,0,1|SUM,2",
+      "LIST|LIST|ZIPWITH,+,0,1|MAXIMUM,2",
+      "LIST|MAP,*2,0|FILTER,>0,1|COUNT,ODD,0",
+      "LIST|INT|TAKE,1,0|SORT,0|ZIPWITH,+,2,3|SUM,4",
+      "LIST|MAXIMUM,0|SCAN1L,max,0|DROP,1,2",
+      "LIST|INT|ACCESS,1,0|MAP,-1,0|TAKE,2,3",
+  };
+  return p;
+}
+
+// A fresh, empty directory for one test.
+inline std::filesystem::path temp_dir(const std::string& name) {
+  auto d = std::filesystem::temp_directory_path() /
+           ("npeps_models_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+}  // namespace npeps::test

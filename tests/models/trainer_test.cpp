@@ -1,0 +1,131 @@
+#include "models/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "model_test_util.h"
+#include "models/checkpoint.h"
+
+namespace npeps {
+namespace {
+
+class TrainerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = test::temp_dir("trainer");
+    data_ = (dir_ / "train.jsonl").string();
+    std::ofstream out(data_);
+    std::uint64_t seed = 100;
+    for (int rep = 0; rep < 4; ++rep)
+      for (const std::string& p : test::sample_programs())
+        out << task_to_json(test::make_task(p, 5, seed++)).dump() << '\n';
+    out << "{not json\n";                                                      // invalid line
+    out << R"({"examples": [{"inputs": [[1,2]], "output": [2,1]}]})" << '\n';  // no program
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  TrainOptions options(int epochs) const {
+    TrainOptions o;
+    o.train_files = {data_};
+    o.net = test::tiny_net();
+    o.epochs = epochs;
+    o.batch_size = 8;
+    o.learning_rate = 5e-3;
+    o.lr_decay_every = 3;  // epochs 0, 1 at 5e-3; epoch 2 at 5e-4
+    o.validation_fraction = 0.25;
+    o.checkpoint_path = (dir_ / "model.ckpt").string();
+    o.log_path = (dir_ / "log.jsonl").string();
+    o.progress_every = 1;
+    o.use_cuda = false;
+    return o;
+  }
+
+  int log_lines() const {
+    std::ifstream in(dir_ / "log.jsonl");
+    int n = 0;
+    for (std::string line; std::getline(in, line);) {
+      const auto j = nlohmann::json::parse(line);
+      EXPECT_TRUE(j.contains("val") && j.contains("train") && j.contains("lr"));
+      ++n;
+    }
+    return n;
+  }
+
+  std::filesystem::path dir_;
+  std::string data_;
+};
+
+TEST_F(TrainerTest, TrainsCheckpointsAndResumes) {
+  TrainOptions o = options(2);
+  int progress_calls = 0, epoch_ends = 0;
+  o.progress = [&](const TrainProgress& p) {
+    ++progress_calls;
+    epoch_ends += p.epoch_end;
+    EXPECT_LE(p.batch, p.batches);
+  };
+  const TrainReport r = train(o);
+  EXPECT_EQ(r.tasks_used, 4 * test::sample_programs().size());
+  EXPECT_EQ(r.tasks_skipped, 2u);
+  EXPECT_EQ(r.val_states + r.train_states, [] {
+    std::size_t n = 0;
+    for (const auto& p : test::sample_programs()) n += 4 * parse_compact(p).statements.size();
+    return n;
+  }());
+  EXPECT_GT(r.val_states, 0u);
+  EXPECT_EQ(r.epochs_done, 2);
+  EXPECT_EQ(r.steps, 2 * static_cast<std::int64_t>((r.train_states + 7) / 8));
+  EXPECT_EQ(epoch_ends, 2);
+  EXPECT_GT(progress_calls, 2);
+  EXPECT_GT(r.train_states_per_s, 0);
+  EXPECT_EQ(log_lines(), 2);
+  const CheckpointHeader h = read_checkpoint_header(o.checkpoint_path);
+  EXPECT_EQ(h.epoch, 2);
+  EXPECT_EQ(h.step, r.steps);
+  EXPECT_TRUE(h.has_optimizer);
+  EXPECT_DOUBLE_EQ(h.metrics.at("lr").get<double>(), 5e-3);
+
+  // Resume to 3 epochs: one more epoch, at the decayed rate.
+  o = options(3);
+  o.resume = true;
+  const TrainReport r2 = train(o);
+  EXPECT_EQ(r2.start_epoch, 2);
+  EXPECT_EQ(r2.epochs_done, 3);
+  EXPECT_EQ(r2.steps, r.steps + static_cast<std::int64_t>((r.train_states + 7) / 8));
+  EXPECT_EQ(log_lines(), 3);
+  EXPECT_NEAR(read_checkpoint_header(o.checkpoint_path).metrics.at("lr").get<double>(), 5e-4,
+              1e-12);
+
+  // Resuming with another architecture is refused.
+  o.net.hidden_dim = 32;
+  o.epochs = 4;
+  EXPECT_THROW(train(o), CheckpointError);
+}
+
+TEST_F(TrainerTest, SameSeedSameResult) {
+  TrainOptions o = options(1);
+  o.log_path.clear();
+  const TrainReport a = train(o);
+  const TrainReport b = train(o);
+  EXPECT_EQ(a.last_train.total, b.last_train.total);
+  EXPECT_EQ(a.last_val.total, b.last_val.total);
+  o.seed = 2;
+  const TrainReport c = train(o);
+  EXPECT_NE(a.last_train.total, c.last_train.total);
+}
+
+TEST_F(TrainerTest, SetupErrors) {
+  TrainOptions o = options(1);
+  o.train_files = {(dir_ / "missing.jsonl").string()};
+  EXPECT_THROW(train(o), TrainError);
+  o = options(1);
+  o.checkpoint_path.clear();
+  EXPECT_THROW(train(o), TrainError);
+  o = options(1);
+  o.validation_fraction = 1.0;
+  EXPECT_THROW(train(o), TrainError);
+}
+
+}  // namespace
+}  // namespace npeps
