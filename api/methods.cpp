@@ -1,7 +1,12 @@
 #include <cstdlib>
 
 #include "api/solver.h"
+#include "search/beam_search.h"
 #include "search/enumerator.h"
+#ifdef NPEPS_WITH_TORCH
+#include "models/checkpoint.h"
+#include "models/neural_policy.h"
+#endif
 
 namespace npeps {
 namespace {
@@ -13,10 +18,35 @@ class EnumSolver final : public Solver {
   }
 };
 
+#ifdef NPEPS_WITH_TORCH
+// PCCoder: CAB guided by the global model (model_dir/pccoder.ckpt).
+class PCCoderSolver final : public Solver {
+ public:
+  explicit PCCoderSolver(const SolverConfig& cfg)
+      : policy_(load_policy(cfg.model_dir + "/" + kPCCoderModelFile, cfg.threads)) {}
+  SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {
+    return beam_search(examples, *policy_, BeamSearchOptions{}, limits);
+  }
+
+ private:
+  std::unique_ptr<Policy> policy_;
+};
+#endif
+
 std::vector<MethodInfo> build() {
   std::vector<MethodInfo> m;
   m.push_back({"enum", "model-free enumeration with type, usage and equivalence pruning",
                [](const SolverConfig&) { return std::make_unique<EnumSolver>(); }});
+#ifdef NPEPS_WITH_TORCH
+  m.push_back({"pccoder", "PCCoder: complete anytime beam search guided by the global model",
+               [](const SolverConfig& c) -> std::unique_ptr<Solver> {
+                 try {
+                   return std::make_unique<PCCoderSolver>(c);
+                 } catch (const CheckpointError& e) {
+                   throw std::runtime_error(e.what());
+                 }
+               }});
+#endif
   return m;
 }
 

@@ -15,6 +15,10 @@
 
 namespace npeps {
 
+// File names of the models inside a model directory.
+inline constexpr const char* kPCCoderModelFile = "pccoder.ckpt";  // global model
+inline constexpr const char* kPEModelFile = "pe.ckpt";            // per-example model
+
 struct SolverConfig {
   int threads = 1;         // worker threads per task
   std::string model_dir;   // directory with the trained models (never empty here)

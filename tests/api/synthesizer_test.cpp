@@ -9,6 +9,14 @@
 namespace npeps {
 namespace {
 
+SynthesizerOptions opts(const std::string& method, double timeout_s, int threads = 1) {
+  SynthesizerOptions o;
+  o.method = method;
+  o.timeout_s = timeout_s;
+  o.threads = threads;
+  return o;
+}
+
 TaskSpec running_max() {
   TaskSpec t;
   t.id = "running-max";
@@ -21,7 +29,7 @@ TaskSpec running_max() {
 }
 
 TEST(Synthesizer, SolvesFromPlainValues) {
-  Synthesizer s({.method = "enum", .timeout_s = 2.0});
+  Synthesizer s(opts("enum", 2.0));
   const SynthesisResult r = s.synthesize(running_max());
   ASSERT_TRUE(r.solved);
   EXPECT_EQ(r.id, "running-max");
@@ -31,13 +39,13 @@ TEST(Synthesizer, SolvesFromPlainValues) {
 }
 
 TEST(Synthesizer, RejectsUnknownMethodAndBadOptions) {
-  EXPECT_THROW(Synthesizer({.method = "nope"}), InvalidInput);
-  EXPECT_THROW(Synthesizer({.method = "enum", .timeout_s = 0}), InvalidInput);
-  EXPECT_THROW(Synthesizer({.method = "enum", .timeout_s = 1, .threads = 0}), InvalidInput);
+  EXPECT_THROW(Synthesizer(opts("nope", 1)), InvalidInput);
+  EXPECT_THROW(Synthesizer(opts("enum", 0)), InvalidInput);
+  EXPECT_THROW(Synthesizer(opts("enum", 1, 0)), InvalidInput);
 }
 
 TEST(Synthesizer, InvalidTasksThrowWithTheField) {
-  Synthesizer s({.method = "enum", .timeout_s = 1});
+  Synthesizer s(opts("enum", 1));
   TaskSpec t;
   EXPECT_THROW(s.synthesize(t), InvalidInput);  // no examples
   t.examples = {{{std::vector<int>{1, 2}}, 1000}};
@@ -51,7 +59,7 @@ TEST(Synthesizer, InvalidTasksThrowWithTheField) {
 }
 
 TEST(Synthesizer, CancelStopsARunningSearch) {
-  Synthesizer s({.method = "enum", .timeout_s = 30});
+  Synthesizer s(opts("enum", 30));
   TaskSpec t;  // no short program produces these
   t.examples = {{{std::vector<int>{1}}, std::vector<int>{9, -3, 7, 100}},
                 {{std::vector<int>{2}}, std::vector<int>{-70, 4}}};

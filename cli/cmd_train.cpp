@@ -1,0 +1,84 @@
+// `npeps train`: trains the PCCoder network (global model) or, on the
+// per-example dataset, the PE model.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+
+#ifdef NPEPS_WITH_TORCH
+#include "cli/progress.h"
+#include "models/checkpoint.h"
+#include "models/trainer.h"
+#endif
+
+namespace npeps::cli {
+
+#ifndef NPEPS_WITH_TORCH
+void add_train_command(CLI::App&, int&) {}
+#else
+void add_train_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<TrainOptions>();
+  auto files = std::make_shared<std::vector<std::string>>();
+  CLI::App* sub = app.add_subcommand(
+      "train", "train the PCCoder network (or the PE model, on per-example data)");
+  sub->add_option("--data", *files, "training JSON Lines file(s) with reference programs")
+      ->required();
+  sub->add_option("--val", o->validation_file, "validation file (default: hold out --val-fraction)");
+  sub->add_option("--val-fraction", o->validation_fraction, "held-out fraction of tasks")
+      ->capture_default_str();
+  sub->add_option("--max-tasks", o->max_tasks, "use only the first N tasks (0 = all)");
+  sub->add_option("--out", o->checkpoint_path, "checkpoint file, rewritten every epoch")->required();
+  sub->add_option("--resume", o->resume, "continue from --out when it exists")->capture_default_str();
+  sub->add_option("--epochs", o->epochs, "total epochs")->capture_default_str();
+  sub->add_option("--batch", o->batch_size, "states per step")->capture_default_str();
+  sub->add_option("--lr", o->learning_rate, "initial Adam learning rate")->capture_default_str();
+  sub->add_option("--lr-decay-every", o->lr_decay_every, "epochs between learning-rate decays")
+      ->capture_default_str();
+  sub->add_option("--lr-decay", o->lr_decay_factor, "decay factor")->capture_default_str();
+  sub->add_option("--seed", o->seed, "seed (init, split, shuffles)")->capture_default_str();
+  sub->add_option("--threads", o->threads, "torch threads")->capture_default_str();
+  sub->add_option("--log", o->log_path, "metrics log, one JSON object per epoch");
+  sub->add_option("--embedding", o->net.embedding_dim, "integer embedding size")->capture_default_str();
+  sub->add_option("--dense-layers", o->net.dense_layers, "dense block layers")->capture_default_str();
+  sub->add_option("--growth", o->net.dense_growth, "dense block growth")->capture_default_str();
+  sub->add_option("--hidden", o->net.hidden_dim, "state embedding size")->capture_default_str();
+  sub->add_flag("--keep-epochs", o->keep_epoch_checkpoints, "also keep one checkpoint per epoch");
+  sub->callback([o, files, &exit_code] {
+    o->train_files = *files;
+    auto bar = std::make_shared<std::unique_ptr<ProgressBar>>();
+    o->progress = [bar](const TrainProgress& p) {
+      if (p.epoch_end) {
+        if (*bar) (*bar)->finish();
+        bar->reset();
+        std::fprintf(stderr,
+                     "epoch %d/%d  train loss %.4f  val loss %.4f  val acc %.4f  %.0f states/s\n",
+                     p.epoch + 1, p.epochs, p.train_loss, p.val_loss, p.val_statement_acc,
+                     p.states_per_s);
+        return;
+      }
+      if (!*bar)
+        *bar = std::make_unique<ProgressBar>("epoch " + std::to_string(p.epoch + 1), p.batches,
+                                             "batches");
+      char note[96];
+      std::snprintf(note, sizeof note, "loss %.4f  %.0f states/s", p.train_loss, p.states_per_s);
+      (*bar)->update(static_cast<std::size_t>(p.batch), note);
+    };
+    try {
+      const TrainReport r = train(*o);
+      std::fprintf(stderr,
+                   "trained %d epochs (%lld steps) on %zu states (%zu validation), %lld "
+                   "parameters, %.0f states/s, best val acc %.4f, %.1f s\n",
+                   r.epochs_done, static_cast<long long>(r.steps), r.train_states, r.val_states,
+                   static_cast<long long>(r.parameters), r.train_states_per_s, r.best_val_acc,
+                   r.time_s);
+      exit_code = 0;
+    } catch (const std::exception& e) {
+      std::cerr << "npeps train: " << e.what() << "\n";
+      exit_code = 2;
+    }
+  });
+}
+#endif
+
+}  // namespace npeps::cli
