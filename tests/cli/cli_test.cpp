@@ -2,6 +2,7 @@
 // malformed input yields exit 2 with a message, never a crash or a hang.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -16,8 +17,9 @@ struct Outcome {
   std::string out;   // standard output
 };
 
+// Per-process paths: ctest runs the tests of this file in parallel processes.
 std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + "npeps_cli_" + name;
+  return ::testing::TempDir() + "npeps_cli_" + std::to_string(getpid()) + "_" + name;
 }
 
 // Runs `npeps ARGS` with standard error sent to a file; 20 s cap.
