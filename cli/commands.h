@@ -11,6 +11,7 @@ void add_run_command(CLI::App& app, int& exit_code);
 void add_synth_command(CLI::App& app, int& exit_code);
 void add_generate_command(CLI::App& app, int& exit_code);
 void add_train_command(CLI::App& app, int& exit_code);  // no-op without torch
+void add_export_command(CLI::App& app, int& exit_code);  // no-op without torch
 void add_bench_command(CLI::App& app, int& exit_code);  // cli/cmd_bench.cpp
 
 // Reads a whole file, or standard input for "-". Throws std::runtime_error.

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   npeps::cli::add_synth_command(app, exit_code);
   npeps::cli::add_generate_command(app, exit_code);
   npeps::cli::add_train_command(app, exit_code);
+  npeps::cli::add_export_command(app, exit_code);
   npeps::cli::add_bench_command(app, exit_code);
   try {
     app.parse(argc, argv);
