@@ -133,7 +133,7 @@ class BeamSearcher {
 
     for (int depth = 0; depth < opts_.max_depth && cur_.size() > 0; ++depth) {
       if (should_stop(true)) return false;
-      evaluate(depth);
+      if (!evaluate(depth)) return false;
       if (should_stop(true)) return false;
       const bool last = depth + 1 == opts_.max_depth;
       if (!gather(width)) exhaustive = false;
@@ -150,12 +150,25 @@ class BeamSearcher {
     return exhaustive;
   }
 
-  // Calls the policy once for the whole current beam.
-  void evaluate(int depth) {
+  // Calls the policy once for the whole current beam. A model call cannot
+  // be interrupted, so when the measured cost per state says this one
+  // would end past the deadline, the search stops instead (returns false):
+  // the wall-clock budget is honoured even with beams of many thousands.
+  bool evaluate(int depth) {
     const std::size_t n = cur_.size();
+    const Clock::time_point t0 = Clock::now();
+    if (limits_.deadline != Clock::time_point::max() && seconds_per_state_ > 0 &&
+        t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                 seconds_per_state_ * static_cast<double>(n))) > limits_.deadline) {
+      stopped_ = true;
+      return false;
+    }
     batch_.clear();
     for (std::size_t i = 0; i < n; ++i) batch_.push_back(cur_.view(i, outputs_, depth));
     policy_.evaluate(batch_, scores_);
+    // Small batches are dominated by per-call overhead; learn from larger ones.
+    if (n >= 16)
+      seconds_per_state_ = std::chrono::duration<double>(Clock::now() - t0).count() / n;
     ++stats_.model_calls;
     stats_.model_states += n;
     if (scores_.statement_logprob.size() != n * kNumStatements ||
@@ -164,6 +177,7 @@ class BeamSearcher {
                              std::to_string(scores_.statement_logprob.size()) +
                              " statement scores and " + std::to_string(scores_.drop_logit.size()) +
                              " drop scores for a batch of " + std::to_string(n));
+    return true;
   }
 
   // Slot a child of entry i is written to: the first free one, else the
@@ -355,6 +369,7 @@ class BeamSearcher {
   SearchStats stats_;
   std::optional<Program> solution_;
   bool stopped_ = false;
+  double seconds_per_state_ = 0;  // measured policy cost per state (0 = not yet known)
 };
 
 }  // namespace
