@@ -1,6 +1,7 @@
 #include <cstdlib>
 
 #include "api/solver.h"
+#include "api/npeps_solver.h"
 #include "search/beam_search.h"
 #include "search/enumerator.h"
 #ifdef NPEPS_WITH_TORCH
@@ -46,6 +47,18 @@ std::vector<MethodInfo> build() {
                    throw std::runtime_error(e.what());
                  }
                }});
+  m.push_back({"npeps", "N-PEPS: PE searches, then CAB guided by the cross aggregator",
+               [](const SolverConfig& c) {
+                 return make_npeps_solver(c, NPEPSVariant::CrossAggregator);
+               }});
+  m.push_back({"npeps+U", "N-PEPS+U: as npeps, attention also weighted by PE solution scores",
+               [](const SolverConfig& c) {
+                 return make_npeps_solver(c, NPEPSVariant::CrossAggregatorU);
+               }});
+  m.push_back({"sum-peps", "Sum-PEPS: PE searches, then CAB guided by summed PE statements",
+               [](const SolverConfig& c) { return make_npeps_solver(c, NPEPSVariant::Sum); }});
+  m.push_back({"mean-peps", "Mean-PEPS: PE searches, then CAB guided by averaged PE statements",
+               [](const SolverConfig& c) { return make_npeps_solver(c, NPEPSVariant::Mean); }});
 #endif
   return m;
 }

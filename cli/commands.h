@@ -13,6 +13,7 @@ void add_generate_command(CLI::App& app, int& exit_code);
 void add_train_command(CLI::App& app, int& exit_code);  // no-op without torch
 void add_export_command(CLI::App& app, int& exit_code);  // no-op without torch
 void add_bench_command(CLI::App& app, int& exit_code);  // cli/cmd_bench.cpp
+void add_aggregator_commands(CLI::App& app, int& exit_code);  // cli/cmd_train_aggregator.cpp
 
 // Reads a whole file, or standard input for "-". Throws std::runtime_error.
 std::string read_input(const std::string& path);

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   npeps::cli::add_train_command(app, exit_code);
   npeps::cli::add_export_command(app, exit_code);
   npeps::cli::add_bench_command(app, exit_code);
+  npeps::cli::add_aggregator_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

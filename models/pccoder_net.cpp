@@ -4,7 +4,7 @@
 #include <string>
 
 #include "dsl/statement_space.h"
-#include "models/pccoder_module.h"
+#include "models/pccoder_internal.h"
 
 namespace npeps {
 
@@ -29,23 +29,60 @@ PCCoderModuleImpl::PCCoderModuleImpl(const NetOptions& o) : opts_(o) {
       register_buffer("type_table", torch::tensor({0.f, 0.f, 1.f, 0.f, 0.f, 1.f}).reshape({3, 2}));
 }
 
-PCCoderModuleImpl::Outputs PCCoderModuleImpl::forward(const torch::Tensor& tokens,
-                                                      const torch::Tensor& counts) {
+namespace {
+
+// The state embedding [B,H] (shared by forward() and pccoder_embedding()).
+torch::Tensor encode_states(const NetOptions&, torch::nn::Embedding& embedding,
+                            torch::nn::Linear& var_encoder, std::vector<torch::nn::Linear>& dense,
+                            const torch::Tensor& type_table, const torch::Tensor& tokens,
+                            const torch::Tensor& counts) {
   const int64_t b = tokens.size(0), e = tokens.size(1);
   const torch::Tensor types = tokens.select(3, 0);                   // [B,E,12]
   const torch::Tensor values = tokens.narrow(3, 1, kMaxListLength);  // [B,E,12,20]
-  torch::Tensor emb = embedding_(values).reshape({b, e, kStateVars, -1});
-  torch::Tensor x = torch::cat({emb, torch::embedding(type_table_, types)}, -1);
-  x = torch::selu(var_encoder_(x)).reshape({b, e, -1});
+  torch::Tensor emb = embedding(values).reshape({b, e, kStateVars, -1});
+  torch::Tensor x = torch::cat({emb, torch::embedding(type_table, types)}, -1);
+  x = torch::selu(var_encoder(x)).reshape({b, e, -1});
   std::vector<torch::Tensor> inputs{x};
-  inputs.reserve(dense_.size() + 1);
-  for (auto& layer : dense_) inputs.push_back(torch::selu(layer(torch::cat(inputs, -1))));
+  inputs.reserve(dense.size() + 1);
+  for (auto& layer : dense) inputs.push_back(torch::selu(layer(torch::cat(inputs, -1))));
   x = inputs.back();  // [B,E,H]
   // Mean over each state's real examples.
   const torch::Tensor mask =
       (torch::arange(e, counts.options()).unsqueeze(0) < counts.unsqueeze(1)).to(x.dtype());
-  x = (x * mask.unsqueeze(2)).sum(1) / mask.sum(1, true);
+  return (x * mask.unsqueeze(2)).sum(1) / mask.sum(1, true);
+}
+
+template <class M>
+M child(PCCoderModuleImpl& m, const std::string& name) {
+  auto c = m.named_children();
+  const auto* p = c.find(name);
+  if (!p) throw std::logic_error("PCCoder module has no submodule '" + name + "'");
+  return M(std::dynamic_pointer_cast<typename M::ContainedType>(*p));
+}
+
+}  // namespace
+
+PCCoderModuleImpl::Outputs PCCoderModuleImpl::forward(const torch::Tensor& tokens,
+                                                      const torch::Tensor& counts) {
+  const torch::Tensor x =
+      encode_states(opts_, embedding_, var_encoder_, dense_, type_table_, tokens, counts);
   return {statement_head_(x), drop_head_(x), operator_head_(x)};
+}
+
+torch::Tensor pccoder_embedding(PCCoderModuleImpl& m, const NetOptions& o,
+                                const torch::Tensor& tokens, const torch::Tensor& counts) {
+  auto embedding = child<torch::nn::Embedding>(m, "embedding");
+  auto var_encoder = child<torch::nn::Linear>(m, "var_encoder");
+  std::vector<torch::nn::Linear> dense;
+  for (int i = 0; i < o.dense_layers; ++i)
+    dense.push_back(child<torch::nn::Linear>(m, "dense" + std::to_string(i)));
+  const torch::Tensor* table = m.named_buffers().find("type_table");
+  if (!table) throw std::logic_error("PCCoder module has no type_table buffer");
+  return encode_states(o, embedding, var_encoder, dense, *table, tokens, counts);
+}
+
+torch::nn::Linear pccoder_head(PCCoderModuleImpl& m, const std::string& name) {
+  return child<torch::nn::Linear>(m, name);
 }
 
 std::pair<torch::Tensor, torch::Tensor> to_tensors(const EncodedBatch& batch,
@@ -93,19 +130,36 @@ std::int64_t PCCoderNet::num_parameters() const {
 
 bool PCCoderNet::on_cuda() const { return impl_->device.is_cuda(); }
 
+namespace {
+void copy_out(const torch::Tensor& t, std::vector<float>& v) {
+  const torch::Tensor c = t.to(torch::kCPU, torch::kFloat).contiguous();
+  v.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+}  // namespace
+
 void PCCoderNet::forward(const EncodedBatch& batch, NetOutput& out) {
   torch::InferenceMode guard;
   impl_->module->eval();
   auto [tokens, counts] = to_tensors(batch, impl_->device);
   const auto o = impl_->module->forward(tokens, counts);
-  auto copy = [](const torch::Tensor& t, std::vector<float>& v) {
-    const torch::Tensor c = t.to(torch::kCPU).contiguous();
-    v.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-  };
   out.batch = batch.batch;
-  copy(o.statement, out.statement_logits);
-  copy(o.drop, out.drop_logits);
-  copy(o.op, out.operator_logits);
+  copy_out(o.statement, out.statement_logits);
+  copy_out(o.drop, out.drop_logits);
+  copy_out(o.op, out.operator_logits);
+}
+
+void PCCoderNet::embed(const EncodedBatch& batch, std::vector<float>& embedding, NetOutput* out) {
+  torch::InferenceMode guard;
+  auto& m = impl_->module;
+  m->eval();
+  auto [tokens, counts] = to_tensors(batch, impl_->device);
+  const torch::Tensor x = pccoder_embedding(*m, impl_->options, tokens, counts);
+  copy_out(x, embedding);
+  if (!out) return;
+  out->batch = batch.batch;
+  copy_out(pccoder_head(*m, "statement_head")(x), out->statement_logits);
+  copy_out(pccoder_head(*m, "drop_head")(x), out->drop_logits);
+  copy_out(pccoder_head(*m, "operator_head")(x), out->operator_logits);
 }
 
 void set_torch_threads(int threads) {

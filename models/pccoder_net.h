@@ -55,6 +55,12 @@ class PCCoderNet {
   // Inference (no gradients) on an encoded batch.
   void forward(const EncodedBatch& batch, NetOutput& out);
 
+  // The state embedding the heads read (hidden_dim per state, the mean
+  // over each state's real examples), row-major batch x hidden_dim, no
+  // gradients. When `out` is not null, the heads' outputs of the same pass
+  // are written to it too (one forward pass for both).
+  void embed(const EncodedBatch& batch, std::vector<float>& embedding, NetOutput* out = nullptr);
+
   struct Impl;  // defined in models/pccoder_module.h (torch)
   Impl& impl() { return *impl_; }
   const Impl& impl() const { return *impl_; }

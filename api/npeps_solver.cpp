@@ -1,0 +1,123 @@
+#include "api/npeps_solver.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#ifdef NPEPS_WITH_TORCH
+#include "models/aggregator_policy.h"
+#include "models/checkpoint.h"
+#include "models/cross_aggregator.h"
+#include "models/neural_policy.h"
+#include "search/beam_search.h"
+#include "search/per_example_search.h"
+#endif
+
+namespace npeps {
+
+#ifndef NPEPS_WITH_TORCH
+std::unique_ptr<Solver> make_npeps_solver(const SolverConfig&, NPEPSVariant, const NPEPSOptions&) {
+  throw std::runtime_error("N-PEPS needs a build with torch (NPEPS_WITH_TORCH)");
+}
+#else
+namespace {
+
+class NPEPSSolver final : public Solver {
+ public:
+  NPEPSSolver(const SolverConfig& cfg, NPEPSVariant variant, const NPEPSOptions& options)
+      : options_(options), threads_(std::max(cfg.threads, 1)) {
+    if (!(options.pe_budget_s > 0) ||
+        !(options.max_pe_fraction > 0 && options.max_pe_fraction <= 1))
+      throw std::runtime_error("N-PEPS options: PE budget must be > 0 and its share in (0, 1]");
+    const std::string dir = cfg.model_dir + "/";
+    try {
+      global_ =
+          std::make_unique<PCCoderNet>(std::move(load_checkpoint(dir + kPCCoderModelFile).net));
+      for (int t = 0; t < threads_; ++t) {
+        pe_policies_.push_back(load_policy(dir + kPEModelFile, 1));
+        pe_ptrs_.push_back(pe_policies_.back().get());
+      }
+      AggregatorPolicyOptions po;
+      po.alpha = options.alpha;
+      PCCoderNet* key_net = nullptr;
+      if (variant == NPEPSVariant::CrossAggregator || variant == NPEPSVariant::CrossAggregatorU) {
+        const bool u = variant == NPEPSVariant::CrossAggregatorU;
+        const std::string path = dir + (u ? kAggregatorUModelFile : kAggregatorModelFile);
+        aggregator_ = std::make_unique<CrossAggregator>(std::move(load_aggregator(path).model));
+        if (aggregator_->options().use_scores != u)
+          throw std::runtime_error("aggregator '" + path + "' was trained " +
+                                   (u ? "without" : "with") +
+                                   " solution scores; this method needs one trained " +
+                                   (u ? "with" : "without") + " them");
+        if (aggregator_->options().key_encoder == KeyEncoder::PE) {
+          key_net_ =
+              std::make_unique<PCCoderNet>(std::move(load_checkpoint(dir + kPEModelFile).net));
+          key_net = key_net_.get();
+        } else {
+          key_net = global_.get();
+        }
+        po.aggregation = Aggregation::CrossAttention;
+      } else {
+        po.aggregation = variant == NPEPSVariant::Sum ? Aggregation::Sum : Aggregation::Mean;
+      }
+      policy_ = std::make_unique<AggregatorPolicy>(*global_, aggregator_.get(), key_net, po);
+    } catch (const CheckpointError& e) {
+      throw std::runtime_error(e.what());
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(e.what());
+    }
+  }
+
+  SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {
+    const auto start = Clock::now();
+    // PE phase, its per-example budget cut to fit the task budget.
+    PerExampleOptions pe;
+    pe.threads = threads_;
+    pe.max_solutions = options_.max_pe_solutions;
+    pe.budget_s = options_.pe_budget_s;
+    if (limits.deadline != Clock::time_point::max()) {
+      const double left = std::chrono::duration<double>(limits.deadline - start).count();
+      const int rounds = (static_cast<int>(examples.size()) + threads_ - 1) / threads_;
+      pe.budget_s = std::max(1e-3, std::min(pe.budget_s, options_.max_pe_fraction * left / rounds));
+    }
+    set_torch_threads(1);
+    const PerExampleResult r = per_example_search(examples, pe_ptrs_, pe, limits);
+    SearchResult out;
+    out.stats = r.stats;
+    if (r.full_solution) {
+      out.program = r.full_solution;
+    } else {
+      std::vector<PEProgram> sols;
+      for (const PESolution& s : r.solutions) sols.push_back(PEProgram{s.program, s.score});
+      set_torch_threads(threads_);
+      policy_->set_solutions(examples, sols);
+      const SearchResult g = beam_search(examples, *policy_, BeamSearchOptions{}, limits);
+      out.program = g.program;
+      out.stats.nodes += g.stats.nodes;
+      out.stats.model_calls += g.stats.model_calls;
+      out.stats.model_states += g.stats.model_states;
+    }
+    out.stats.time_s = std::chrono::duration<double>(Clock::now() - start).count();
+    return out;
+  }
+
+ private:
+  NPEPSOptions options_;
+  int threads_;
+  std::unique_ptr<PCCoderNet> global_, key_net_;
+  std::unique_ptr<CrossAggregator> aggregator_;
+  std::vector<std::unique_ptr<Policy> > pe_policies_;
+  std::vector<Policy*> pe_ptrs_;
+  std::unique_ptr<AggregatorPolicy> policy_;
+};
+
+}  // namespace
+
+std::unique_ptr<Solver> make_npeps_solver(const SolverConfig& cfg, NPEPSVariant variant,
+                                          const NPEPSOptions& options) {
+  return std::make_unique<NPEPSSolver>(cfg, variant, options);
+}
+#endif
+
+}  // namespace npeps
