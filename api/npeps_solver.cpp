@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #ifdef NPEPS_WITH_TORCH
@@ -80,6 +81,14 @@ class NPEPSSolver final : public Solver {
       const double left = std::chrono::duration<double>(limits.deadline - start).count();
       const int rounds = (static_cast<int>(examples.size()) + threads_ - 1) / threads_;
       pe.budget_s = std::max(1e-3, std::min(pe.budget_s, options_.max_pe_fraction * left / rounds));
+    } else if (limits.max_nodes != std::numeric_limits<std::uint64_t>::max()) {
+      // Node budget only (bench --signature, --max-nodes): split it like the
+      // time budget, in nodes, so the result does not depend on machine speed.
+      pe.budget_s = 1e6;
+      pe.max_nodes = std::max<std::uint64_t>(
+          1, static_cast<std::uint64_t>(options_.max_pe_fraction *
+                                        static_cast<double>(limits.max_nodes) /
+                                        static_cast<double>(examples.size())));
     }
     set_torch_threads(1);
     const PerExampleResult r = per_example_search(examples, pe_ptrs_, pe, limits);
@@ -92,7 +101,11 @@ class NPEPSSolver final : public Solver {
       for (const PESolution& s : r.solutions) sols.push_back(PEProgram{s.program, s.score});
       set_torch_threads(threads_);
       policy_->set_solutions(examples, sols);
-      const SearchResult g = beam_search(examples, *policy_, BeamSearchOptions{}, limits);
+      // The task's node budget covers both phases.
+      SearchLimits global = limits;
+      if (limits.max_nodes != std::numeric_limits<std::uint64_t>::max())
+        global.max_nodes = limits.max_nodes > r.stats.nodes ? limits.max_nodes - r.stats.nodes : 0;
+      const SearchResult g = beam_search(examples, *policy_, BeamSearchOptions{}, global);
       out.program = g.program;
       out.stats.nodes += g.stats.nodes;
       out.stats.model_calls += g.stats.model_calls;

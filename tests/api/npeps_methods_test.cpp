@@ -304,6 +304,35 @@ TEST_F(NeuralMethodsTest, AggregatorTrainedForTheOtherVariantIsRefused) {
   }
 }
 
+
+// Regression: under a node budget alone (bench --signature) the PE phase
+// still ran on wall-clock budgets, so node counts changed from run to run.
+TEST_F(NeuralMethodsTest, NodeBudgetAloneIsDeterministicAndCoversBothPhases) {
+  const TaskSpec spec = unsolvable();
+  std::vector<Example> examples;
+  for (const IoExample& e : spec.examples) {
+    Example ex;
+    for (const Datum& d : e.inputs) ex.inputs.push_back(Value::list(std::get<std::vector<int>>(d)));
+    ex.output = std::holds_alternative<int>(e.output)
+                    ? Value::integer(std::get<int>(e.output))
+                    : Value::list(std::get<std::vector<int>>(e.output));
+    examples.push_back(ex);
+  }
+  SolverConfig cfg;
+  cfg.model_dir = models().string();
+  for (const std::string& m : kNeuralMethods) {
+    SearchLimits limits;
+    limits.max_nodes = 3000;
+    std::uint64_t first = 0;
+    for (int run = 0; run < 2; ++run) {
+      const SearchResult r = find_method(m)->make(cfg)->solve(examples, limits);
+      EXPECT_LE(r.stats.nodes, limits.max_nodes) << m;
+      if (run == 0) first = r.stats.nodes;
+      EXPECT_EQ(r.stats.nodes, first) << m;
+    }
+  }
+}
+
 #endif  // NPEPS_API_TEST_MODELS
 
 }  // namespace
