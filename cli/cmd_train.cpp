@@ -46,23 +46,18 @@ void add_train_command(CLI::App& app, int& exit_code) {
   sub->add_flag("--keep-epochs", o->keep_epoch_checkpoints, "also keep one checkpoint per epoch");
   sub->callback([o, files, &exit_code] {
     o->train_files = *files;
-    auto bar = std::make_shared<std::unique_ptr<ProgressBar>>();
-    o->progress = [bar](const TrainProgress& p) {
-      if (p.epoch_end) {
-        if (*bar) (*bar)->finish();
-        bar->reset();
-        std::fprintf(stderr,
-                     "epoch %d/%d  train loss %.4f  val loss %.4f  val acc %.4f  %.0f states/s\n",
-                     p.epoch + 1, p.epochs, p.train_loss, p.val_loss, p.val_statement_acc,
-                     p.states_per_s);
+    auto progress = std::make_shared<EpochProgress>();
+    o->progress = [progress](const TrainProgress& p) {
+      if (!p.epoch_end) {
+        progress->batch(p.epoch, p.batch, p.batches, p.train_loss, p.states_per_s);
         return;
       }
-      if (!*bar)
-        *bar = std::make_unique<ProgressBar>("epoch " + std::to_string(p.epoch + 1), p.batches,
-                                             "batches");
-      char note[96];
-      std::snprintf(note, sizeof note, "loss %.4f  %.0f states/s", p.train_loss, p.states_per_s);
-      (*bar)->update(static_cast<std::size_t>(p.batch), note);
+      char line[160];
+      std::snprintf(line, sizeof line,
+                    "epoch %d/%d  train loss %.4f  val loss %.4f  val acc %.4f  %.0f states/s",
+                    p.epoch + 1, p.epochs, p.train_loss, p.val_loss, p.val_statement_acc,
+                    p.states_per_s);
+      progress->epoch_end(line);
     };
     try {
       const TrainReport r = train(*o);

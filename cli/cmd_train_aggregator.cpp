@@ -98,22 +98,17 @@ void add_train_aggregator_command(CLI::App& app, int& exit_code) {
   sub->add_option("--log", o->log_path, "metrics log, one JSON object per epoch");
   sub->callback([o, key_encoder, &exit_code] {
     o->model.key_encoder = *key_encoder == "pe" ? KeyEncoder::PE : KeyEncoder::Global;
-    auto bar = std::make_shared<std::unique_ptr<ProgressBar> >();
-    o->progress = [bar](const AggregatorTrainProgress& p) {
-      if (p.epoch_end) {
-        if (*bar) (*bar)->finish();
-        bar->reset();
-        std::fprintf(stderr, "epoch %d/%d  val loss %.4f  val acc %.4f  %.0f states/s%s\n",
-                     p.epoch + 1, p.epochs, p.val_loss, p.val_statement_acc, p.states_per_s,
-                     p.improved ? "  (best)" : "");
+    auto progress = std::make_shared<EpochProgress>();
+    o->progress = [progress](const AggregatorTrainProgress& p) {
+      if (!p.epoch_end) {
+        progress->batch(p.epoch, p.batch, p.batches, p.train_loss, p.states_per_s);
         return;
       }
-      if (!*bar)
-        *bar = std::make_unique<ProgressBar>("epoch " + std::to_string(p.epoch + 1), p.batches,
-                                             "batches");
-      char note[96];
-      std::snprintf(note, sizeof note, "loss %.4f  %.0f states/s", p.train_loss, p.states_per_s);
-      (*bar)->update(static_cast<std::size_t>(p.batch), note);
+      char line[160];
+      std::snprintf(line, sizeof line, "epoch %d/%d  val loss %.4f  val acc %.4f  %.0f states/s%s",
+                    p.epoch + 1, p.epochs, p.val_loss, p.val_statement_acc, p.states_per_s,
+                    p.improved ? "  (best)" : "");
+      progress->epoch_end(line);
     };
     try {
       std::fprintf(stderr, "preparing instances (embedding queries and keys)...\n");

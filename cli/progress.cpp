@@ -62,4 +62,20 @@ void ProgressBar::draw(std::size_t done, const std::string& note) {
   std::fflush(stderr);
 }
 
+void EpochProgress::batch(int epoch, std::int64_t done, std::int64_t total, double loss,
+                          double states_per_s) {
+  if (!bar_)
+    bar_ = std::make_unique<ProgressBar>("epoch " + std::to_string(epoch + 1),
+                                         static_cast<std::size_t>(total), "batches");
+  char note[96];
+  std::snprintf(note, sizeof note, "loss %.4f  %.0f states/s", loss, states_per_s);
+  bar_->update(static_cast<std::size_t>(done), note);
+}
+
+void EpochProgress::epoch_end(const std::string& summary) {
+  if (bar_) bar_->finish();
+  bar_.reset();
+  std::fprintf(stderr, "%s\n", summary.c_str());
+}
+
 }  // namespace npeps::cli

@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -29,6 +31,16 @@ class ProgressBar {
   bool finished_ = false;
   std::chrono::steady_clock::time_point start_, last_draw_;
   std::mutex mu_;
+};
+
+// Progress of epoch-based training: one bar per epoch, then its summary line.
+class EpochProgress {
+ public:
+  void batch(int epoch, std::int64_t done, std::int64_t total, double loss, double states_per_s);
+  void epoch_end(const std::string& summary);  // printed on its own line
+
+ private:
+  std::unique_ptr<ProgressBar> bar_;
 };
 
 }  // namespace npeps::cli
