@@ -1,12 +1,8 @@
 #include "models/cross_aggregator.h"
 
 #include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 
-#include "models/checkpoint.h"
+#include "models/checkpoint_file.h"
 #include "models/cross_aggregator_module.h"
 #include "models/pccoder_internal.h"
 
@@ -219,58 +215,13 @@ void CrossAggregator::predict(std::span<const float> queries, std::span<const in
 
 namespace {
 
-constexpr const char* kMagic = "npeps-checkpoint 1";
 constexpr const char* kKind = "cross-aggregator";
 
-struct Raw {
-  AggregatorCheckpoint header;
-  std::string archive;
-};
+using Raw = CheckpointContents<AggregatorCheckpoint>;
 
 Raw read_raw(const std::string& path, bool with_archive) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CheckpointError("cannot open checkpoint '" + path + "'");
-  std::string magic, line;
-  if (!std::getline(in, magic) || magic != kMagic)
-    throw CheckpointError("'" + path + "' is not an npeps checkpoint (bad magic line)");
-  if (!std::getline(in, line) || in.eof())
-    throw CheckpointError("checkpoint '" + path + "' is truncated (in the header)");
-  Raw raw;
-  try {
-    const nlohmann::json j = nlohmann::json::parse(line);
-    const std::string dsl = j.at("dsl_version").get<std::string>();
-    if (dsl != kDslVersion)
-      throw CheckpointError("checkpoint '" + path + "' is for DSL version '" + dsl +
-                            "', but this build uses '" + kDslVersion + "'");
-    raw.header.architecture = aggregator_options_from_json(j.at("architecture"));
-    raw.header.step = j.value("step", std::int64_t{0});
-    raw.header.epoch = j.value("epoch", 0);
-    raw.header.metrics = j.value("metrics", nlohmann::json::object());
-    raw.header.has_optimizer = j.value("has_optimizer", false);
-  } catch (const nlohmann::json::exception& e) {
-    throw CheckpointError("checkpoint '" + path + "': bad header: " + e.what());
-  } catch (const CheckpointError& e) {
-    const std::string what = e.what();
-    if (what.rfind("checkpoint '", 0) == 0) throw;
-    throw CheckpointError("checkpoint '" + path + "': " + what);
-  }
-  if (with_archive) {
-    raw.archive.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (raw.archive.empty())
-      throw CheckpointError("checkpoint '" + path + "' is truncated (no weights)");
-  }
-  return raw;
-}
-
-torch::serialize::InputArchive open_archive(const Raw& raw, const std::string& path,
-                                            torch::Device device) {
-  torch::serialize::InputArchive a;
-  try {
-    a.load_from(raw.archive.data(), raw.archive.size(), device);
-  } catch (const c10::Error&) {
-    throw CheckpointError("checkpoint '" + path + "' is truncated or corrupt (weights unreadable)");
-  }
-  return a;
+  return read_checkpoint_contents<AggregatorCheckpoint>(path, with_archive,
+                                                        aggregator_options_from_json);
 }
 
 }  // namespace
@@ -289,16 +240,8 @@ nlohmann::json to_json(const AggregatorOptions& o) {
 }
 
 AggregatorOptions aggregator_options_from_json(const nlohmann::json& j) {
-  if (!j.is_object()) throw CheckpointError("architecture is not a JSON object");
-  if (j.value("kind", std::string()) != kKind)
-    throw CheckpointError("architecture kind '" + j.value("kind", std::string()) + "' is not '" +
-                          kKind + "'");
-  auto field = [&](const char* name) {
-    if (!j.contains(name) || !j[name].is_number_integer() || j[name].get<int>() < 1)
-      throw CheckpointError(std::string("architecture field '") + name +
-                            "' is missing or not a positive integer");
-    return j[name].get<int>();
-  };
+  check_architecture_kind(j, kKind, false);
+  auto field = [&](const char* name) { return architecture_positive_int(j, name); };
   AggregatorOptions o;
   o.d_model = field("d_model");
   o.heads = field("heads");
@@ -323,37 +266,7 @@ void save_aggregator(const std::string& path, const CrossAggregator& model,
                      AggregatorCheckpoint header, const torch::optim::Optimizer* optimizer) {
   header.architecture = model.options();
   header.has_optimizer = optimizer != nullptr;
-  const nlohmann::json j = {
-      {"dsl_version", kDslVersion}, {"architecture", to_json(header.architecture)},
-      {"step", header.step},        {"epoch", header.epoch},
-      {"metrics", header.metrics},  {"has_optimizer", header.has_optimizer}};
-  const std::string tmp = path + ".tmp";
-  try {
-    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw CheckpointError("cannot write checkpoint '" + tmp + "'");
-    out << kMagic << '\n' << j.dump() << '\n';
-    torch::serialize::OutputArchive top, m;
-    model.impl().module->save(m);
-    top.write("model", m);
-    if (optimizer) {
-      torch::serialize::OutputArchive opt;
-      optimizer->save(opt);
-      top.write("optimizer", opt);
-    }
-    top.save_to(out);
-    out.close();
-    if (!out) throw CheckpointError("failed writing checkpoint '" + tmp + "'");
-    std::filesystem::rename(tmp, path);
-  } catch (const c10::Error& e) {
-    std::remove(tmp.c_str());
-    throw CheckpointError("failed writing checkpoint '" + path +
-                          "': " + e.what_without_backtrace());
-  } catch (const std::filesystem::filesystem_error& e) {
-    std::remove(tmp.c_str());
-    throw CheckpointError("failed writing checkpoint '" + path + "': " + e.what());
-  }
+  write_checkpoint_file(path, checkpoint_header_json(header), *model.impl().module, optimizer);
 }
 
 void save_aggregator(const std::string& path, const CrossAggregator& model,
@@ -368,46 +281,13 @@ AggregatorCheckpoint read_aggregator_header(const std::string& path) {
 LoadedAggregator load_aggregator(const std::string& path, bool use_cuda) {
   Raw raw = read_raw(path, true);
   CrossAggregator model(raw.header.architecture, 1, nullptr, use_cuda);
-  auto& module = model.impl().module;
-  std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
-  for (const auto& p : module->named_parameters())
-    shapes.emplace_back(p.key(), p.value().sizes().vec());
-  torch::serialize::InputArchive top = open_archive(raw, path, model.impl().device);
-  try {
-    torch::serialize::InputArchive m;
-    top.read("model", m);
-    module->load(m);
-  } catch (const c10::Error& e) {
-    throw CheckpointError(
-        "checkpoint '" + path +
-        "' does not match its architecture or is corrupt: " + e.what_without_backtrace());
-  }
-  for (const auto& [name, shape] : shapes) {
-    const torch::Tensor* t = module->named_parameters().find(name);
-    if (!t || t->sizes().vec() != shape)
-      throw CheckpointError("checkpoint '" + path + "': parameter '" + name +
-                            "' does not have the architecture's shape");
-  }
-  module->to(model.impl().device);
+  load_checkpoint_module(raw.archive, *model.impl().module, model.impl().device, path);
   return LoadedAggregator{std::move(raw.header), std::move(model)};
 }
 
 void load_aggregator_optimizer(const std::string& path, torch::optim::Optimizer& optimizer) {
-  Raw raw = read_raw(path, true);
-  if (!raw.header.has_optimizer)
-    throw CheckpointError("checkpoint '" + path + "' holds no optimizer state");
-  torch::Device device = torch::kCPU;
-  for (const auto& g : optimizer.param_groups())
-    if (!g.params().empty()) device = g.params().front().device();
-  torch::serialize::InputArchive top = open_archive(raw, path, device);
-  try {
-    torch::serialize::InputArchive opt;
-    top.read("optimizer", opt);
-    optimizer.load(opt);
-  } catch (const c10::Error& e) {
-    throw CheckpointError("checkpoint '" + path +
-                          "': bad optimizer state: " + e.what_without_backtrace());
-  }
+  const Raw raw = read_raw(path, true);
+  load_checkpoint_optimizer(raw.archive, raw.header.has_optimizer, path, optimizer);
 }
 
 }  // namespace npeps

@@ -1,0 +1,149 @@
+#include "models/checkpoint_file.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <iterator>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+namespace npeps {
+namespace {
+
+constexpr const char* kMagic = "npeps-checkpoint 1";
+
+std::string shape_string(const torch::Tensor& t) {
+  std::ostringstream s;
+  s << t.sizes();
+  return s.str();
+}
+
+// Parses archive bytes onto `device`.
+torch::serialize::InputArchive open_archive(const std::string& archive, const std::string& path,
+                                            torch::Device device) {
+  torch::serialize::InputArchive a;
+  try {
+    a.load_from(archive.data(), archive.size(), device);
+  } catch (const c10::Error&) {
+    throw CheckpointError("checkpoint '" + path + "' is truncated or corrupt (weights unreadable)");
+  }
+  return a;
+}
+
+}  // namespace
+
+std::ifstream open_checkpoint_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CheckpointError("cannot open checkpoint '" + path + "'");
+  return in;
+}
+
+nlohmann::json read_checkpoint_header_json(std::istream& in, const std::string& path) {
+  std::string magic, header;
+  if (!std::getline(in, magic) || magic != kMagic)
+    throw CheckpointError("'" + path + "' is not an npeps checkpoint (bad magic line)");
+  if (!std::getline(in, header) || in.eof())
+    throw CheckpointError("checkpoint '" + path + "' is truncated (in the header)");
+  try {
+    return nlohmann::json::parse(header);
+  } catch (const nlohmann::json::exception& e) {
+    throw CheckpointError("checkpoint '" + path + "': corrupt header: " + e.what());
+  }
+}
+
+std::string read_checkpoint_archive(std::istream& in, const std::string& path) {
+  std::string archive{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (archive.empty()) throw CheckpointError("checkpoint '" + path + "' is truncated (no weights)");
+  return archive;
+}
+
+void check_architecture_kind(const nlohmann::json& j, const std::string& kind,
+                             bool may_be_missing) {
+  if (!j.is_object()) throw CheckpointError("architecture is not a JSON object");
+  if (j.value("kind", may_be_missing ? kind : std::string()) != kind)
+    throw CheckpointError("architecture kind '" + j.value("kind", std::string()) + "' is not '" +
+                          kind + "'");
+}
+
+int architecture_positive_int(const nlohmann::json& j, const char* name) {
+  if (!j.contains(name) || !j[name].is_number_integer() || j[name].get<int>() < 1)
+    throw CheckpointError(std::string("architecture field '") + name +
+                          "' is missing or not a positive integer");
+  return j[name].get<int>();
+}
+
+void write_checkpoint_file(const std::string& path, const nlohmann::json& header,
+                           const torch::nn::Module& module,
+                           const torch::optim::Optimizer* optimizer) {
+  const std::string tmp = path + ".tmp";
+  try {
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw CheckpointError("cannot write checkpoint '" + tmp + "'");
+    out << kMagic << '\n' << header.dump() << '\n';
+    torch::serialize::OutputArchive top, model;
+    module.save(model);
+    top.write("model", model);
+    if (optimizer) {
+      torch::serialize::OutputArchive opt;
+      optimizer->save(opt);
+      top.write("optimizer", opt);
+    }
+    top.save_to(out);
+    out.close();
+    if (!out) throw CheckpointError("failed writing checkpoint '" + tmp + "'");
+    std::filesystem::rename(tmp, path);
+  } catch (const c10::Error& e) {
+    std::remove(tmp.c_str());
+    throw CheckpointError("failed writing checkpoint '" + path +
+                          "': " + e.what_without_backtrace());
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::remove(tmp.c_str());
+    throw CheckpointError("failed writing checkpoint '" + path + "': " + e.what());
+  }
+}
+
+void load_checkpoint_module(const std::string& archive, torch::nn::Module& module,
+                            torch::Device device, const std::string& path) {
+  torch::serialize::InputArchive top = open_archive(archive, path, device);
+  std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
+  for (const auto& p : module.named_parameters())
+    shapes.emplace_back(p.key(), p.value().sizes().vec());
+  try {
+    torch::serialize::InputArchive model;
+    top.read("model", model);
+    module.load(model);
+  } catch (const c10::Error& e) {
+    throw CheckpointError(
+        "checkpoint '" + path +
+        "' does not match its architecture or is corrupt: " + e.what_without_backtrace());
+  }
+  for (const auto& [name, shape] : shapes) {
+    const torch::Tensor* t = module.named_parameters().find(name);
+    if (!t || t->sizes().vec() != shape)
+      throw CheckpointError("checkpoint '" + path + "': parameter '" + name + "' has shape " +
+                            (t ? shape_string(*t) : std::string("(missing)")) +
+                            ", the architecture needs " + shape_string(torch::empty(shape)));
+  }
+  module.to(device);
+}
+
+void load_checkpoint_optimizer(const std::string& archive, bool has_optimizer,
+                               const std::string& path, torch::optim::Optimizer& optimizer) {
+  if (!has_optimizer) throw CheckpointError("checkpoint '" + path + "' holds no optimizer state");
+  torch::Device device = torch::kCPU;
+  for (const auto& g : optimizer.param_groups())
+    if (!g.params().empty()) device = g.params().front().device();
+  torch::serialize::InputArchive top = open_archive(archive, path, device);
+  try {
+    torch::serialize::InputArchive opt;
+    top.read("optimizer", opt);
+    optimizer.load(opt);
+  } catch (const c10::Error& e) {
+    throw CheckpointError("checkpoint '" + path +
+                          "': bad optimizer state: " + e.what_without_backtrace());
+  }
+}
+
+}  // namespace npeps
