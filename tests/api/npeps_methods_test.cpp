@@ -57,19 +57,7 @@ TEST(NeuralMethods, AllRegistered) {
   for (const std::string& m : kNeuralMethods) EXPECT_TRUE(registered(m)) << m;
 }
 
-// A cross aggregator as wide as test::tiny_net()'s hidden layer.
-AggregatorOptions tiny_aggregator(bool use_scores) {
-  AggregatorOptions o;
-  o.d_model = test::tiny_net().hidden_dim;
-  o.heads = 2;
-  o.d_k = 4;
-  o.d_v = 4;
-  o.d_inner = 32;
-  o.dropout = 0;
-  o.max_positions = 16;
-  o.use_scores = use_scores;
-  return o;
-}
+using test::tiny_aggregator;
 
 // Writes every model file a method may need into `dir` (created).
 void write_models(const fs::path& dir) {

@@ -13,17 +13,7 @@
 namespace npeps {
 namespace {
 
-AggregatorOptions tiny_agg() {
-  AggregatorOptions o;
-  o.d_model = 16;  // = test::tiny_net().hidden_dim
-  o.heads = 2;
-  o.d_k = 4;
-  o.d_v = 4;
-  o.d_inner = 32;
-  o.dropout = 0;
-  o.max_positions = 16;
-  return o;
-}
+AggregatorOptions tiny_agg() { return test::tiny_aggregator(); }
 
 // A random batch: B instances, Lq queries, Lk keys, the last `pad` keys of
 // instance 0 padded.

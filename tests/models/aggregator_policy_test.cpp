@@ -18,17 +18,7 @@
 namespace npeps {
 namespace {
 
-AggregatorOptions tiny_agg() {
-  AggregatorOptions o;
-  o.d_model = 16;
-  o.heads = 2;
-  o.d_k = 4;
-  o.d_v = 4;
-  o.d_inner = 32;
-  o.dropout = 0;
-  o.max_positions = 16;
-  return o;
-}
+AggregatorOptions tiny_agg() { return test::tiny_aggregator(); }
 
 std::vector<double> softmax(const float* x, int n) {
   double mx = -INFINITY, z = 0;

@@ -11,6 +11,7 @@
 
 #include "datasets/task.h"
 #include "dsl/parser.h"
+#include "models/cross_aggregator.h"
 #include "models/pccoder_net.h"
 
 namespace npeps::test {
@@ -22,6 +23,20 @@ inline NetOptions tiny_net() {
   o.dense_layers = 3;
   o.dense_growth = 8;
   o.hidden_dim = 16;
+  return o;
+}
+
+// A cross aggregator as wide as tiny_net()'s state embedding.
+inline AggregatorOptions tiny_aggregator(bool use_scores = false) {
+  AggregatorOptions o;
+  o.d_model = tiny_net().hidden_dim;
+  o.heads = 2;
+  o.d_k = 4;
+  o.d_v = 4;
+  o.d_inner = 32;
+  o.dropout = 0;
+  o.max_positions = 16;
+  o.use_scores = use_scores;
   return o;
 }
 
