@@ -108,6 +108,7 @@ class NPEPSSolver final : public Solver {
       const SearchResult g = beam_search(examples, *policy_, BeamSearchOptions{}, global);
       out.program = g.program;
       out.stats.nodes += g.stats.nodes;
+      out.stats.checks += g.stats.checks;
       out.stats.model_calls += g.stats.model_calls;
       out.stats.model_states += g.stats.model_states;
     }

@@ -45,6 +45,7 @@ struct Synthesizer::Impl {
     out.method = method->name;
     out.time_s = std::chrono::duration<double>(Clock::now() - start).count();
     out.nodes = r.stats.nodes;
+  out.checks = r.stats.checks;
     out.model_calls = r.stats.model_calls;
     // Re-check: a result is only reported solved when it satisfies every example.
     if (r.program && satisfies(*r.program, task.examples)) {

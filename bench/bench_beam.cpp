@@ -52,19 +52,22 @@ void BM_BeamUniform(benchmark::State& state) {
   o.initial_width = static_cast<int>(state.range(1));
   o.max_depth = static_cast<int>(state.range(2));
   UniformPolicy policy;
-  std::uint64_t nodes = 0, states = 0, signature = 0;
+  std::uint64_t nodes = 0, checks = 0, states = 0, signature = 0;
   for (auto _ : state) {
     signature = 0;
     for (const auto& ex : all) {
       const SearchResult r = beam_search(ex, policy, o, SearchLimits{});
       if (r.solved()) state.SkipWithError("an unreachable output was reached");
       nodes += r.stats.nodes;
+      checks += r.stats.checks;
       states += r.stats.model_states;
       signature += r.stats.nodes;
     }
   }
   state.counters["nodes/s"] =
       benchmark::Counter(static_cast<double>(nodes), benchmark::Counter::kIsRate);
+  state.counters["checks/s"] =
+      benchmark::Counter(static_cast<double>(checks), benchmark::Counter::kIsRate);
   state.counters["states/s"] =
       benchmark::Counter(static_cast<double>(states), benchmark::Counter::kIsRate);
   state.counters["signature"] = static_cast<double>(signature);  // nodes per pass over the tasks

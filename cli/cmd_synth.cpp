@@ -20,7 +20,7 @@ nlohmann::json result_json(const SynthesisResult& r) {
   j["readable"] = r.solved ? nlohmann::json(r.readable) : nlohmann::json(nullptr);
   j["method"] = r.method;
   j["time_s"] = std::round(r.time_s * 1e4) / 1e4;
-  j["stats"] = {{"nodes", r.nodes}, {"model_calls", r.model_calls}};
+  j["stats"] = {{"nodes", r.nodes}, {"checks", r.checks}, {"model_calls", r.model_calls}};
   return j;
 }
 

@@ -20,6 +20,7 @@ nlohmann::json row_to_json(const BenchRow& r) {
   j["solved"] = r.solved;
   j["time_s"] = std::round(r.time_s * 1e6) / 1e6;
   j["nodes"] = r.nodes;
+  j["checks"] = r.checks;
   j["model_calls"] = r.model_calls;
   j["program"] = r.program.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.program);
   if (r.recheck_failed) j["recheck_failed"] = true;
@@ -48,6 +49,7 @@ BenchRow row_from_json(const nlohmann::json& j) {
     r.solved = field(j, "solved").get<bool>();
     r.time_s = field(j, "time_s").get<double>();
     r.nodes = field(j, "nodes").get<std::uint64_t>();
+    r.checks = j.value("checks", std::uint64_t{0});  // absent before the lookahead
     r.model_calls = field(j, "model_calls").get<std::uint64_t>();
     if (const auto& p = field(j, "program"); !p.is_null()) r.program = p.get<std::string>();
     r.recheck_failed = j.value("recheck_failed", false);

@@ -60,6 +60,7 @@ BenchRow solve_task(Solver& solver, const std::string& method, const BenchTask& 
   }
   row.time_s = std::chrono::duration<double>(Clock::now() - start).count();
   row.nodes = r.stats.nodes;
+  row.checks = r.stats.checks;
   row.model_calls = r.stats.model_calls;
   if (r.program) {
     const bool ok = valid_program(*r.program);

@@ -133,6 +133,13 @@ class BeamSearcher {
 
     for (int depth = 0; depth < opts_.max_depth && cur_.size() > 0; ++depth) {
       if (should_stop(true)) return false;
+      if (opts_.lookahead) {
+        lookahead(depth);
+        if (solution_ || stopped_) return false;
+        // The lookahead tried every well-typed last statement: the policy
+        // has nothing left to choose at the last depth.
+        if (depth + 1 == opts_.max_depth) break;
+      }
       if (!evaluate(depth)) return false;
       if (should_stop(true)) return false;
       const bool last = depth + 1 == opts_.max_depth;
@@ -148,6 +155,57 @@ class BeamSearcher {
       std::swap(cur_, next_);
     }
     return exhaustive;
+  }
+
+  // Tries every well-typed statement whose result type is the output's on
+  // every entry of the current beam, only to check it against the outputs
+  // (example by example, stopping at the first mismatch); the first match,
+  // in entry order then statement index, is the solution. Counts
+  // stats_.checks; reads the limits every 64 entries.
+  void lookahead(int depth) {
+    const Type want = outputs_.front().type();
+    for (std::size_t p = 0; p < cur_.size(); ++p) {
+      if (p % 64 == 63 && should_stop(true)) return;
+      const SlotMeta& m = cur_.meta(p);
+      int n_int = 0, n_list = 0;
+      std::array<int, kNumSlots> ints{}, lists{};
+      for (int s = 0; s < kNumSlots; ++s)
+        if (m.occupied[s]) (m.types[s] == Type::Int ? ints[n_int++] : lists[n_list++]) = s;
+      auto slots_of = [&](Type t, int& n) -> const int* {
+        n = t == Type::Int ? n_int : n_list;
+        return t == Type::Int ? ints.data() : lists.data();
+      };
+      for (int o = 0; o < kNumOperators; ++o) {
+        const auto id = static_cast<OperatorId>(o);
+        const Operator& opr = op(id);
+        if (opr.result != want) continue;
+        int na = 0, nb = 0;
+        const int* as = slots_of(opr.args[0], na);
+        const int* bs = opr.arity == 2 ? slots_of(opr.args[1], nb) : as;
+        if (opr.arity == 1) nb = 1;
+        for (int i = 0; i < na; ++i)
+          for (int j = 0; j < nb; ++j) {
+            const int a = as[i];
+            const int b = opr.arity == 2 ? bs[j] : a;
+            ++stats_.checks;
+            if (!matches(p, id, a, b)) continue;
+            const Statement var_form{
+                id, {m.var[a], static_cast<VarIndex>(opr.arity == 2 ? m.var[b] : 0)}};
+            finish(m.trace, depth, var_form);
+            return;
+          }
+      }
+    }
+  }
+
+  // Whether statement (id, a, b) on entry p yields every example's output.
+  bool matches(std::size_t p, OperatorId id, int a, int b) {
+    Value& out = result_values_.front();
+    for (int e = 0; e < num_examples_; ++e)
+      if (apply(id, cur_.value(p, a, e), cur_.value(p, b, e), out) != EvalStatus::Ok ||
+          !(out == outputs_[e]))
+        return false;
+    return true;
   }
 
   // Calls the policy once for the whole current beam. A model call cannot

@@ -227,6 +227,7 @@ class Phase {
       if (opts_.deterministic_stop && e > bound_) break;
       const SearchStats& st = runs_[e].stats;
       r.stats.nodes += st.nodes;
+      r.stats.checks += st.checks;
       r.stats.model_calls += st.model_calls;
       r.stats.model_states += st.model_states;
       const std::optional<PESolution>& s = runs_[e].solution;

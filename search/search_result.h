@@ -29,6 +29,7 @@ struct SearchLimits {
 
 struct SearchStats {
   std::uint64_t nodes = 0;        // search nodes expanded (one statement executed on all examples)
+  std::uint64_t checks = 0;       // statements only tested against the output (CAB lookahead)
   std::uint64_t model_calls = 0;  // Policy::evaluate calls (0 for model-free methods)
   std::uint64_t model_states = 0; // partial programs scored by the policy
   double time_s = 0;              // wall time spent, seconds

@@ -47,6 +47,7 @@ struct SynthesisResult {
   std::string method;
   double time_s = 0;               // wall time, seconds
   std::uint64_t nodes = 0;         // search nodes expanded
+  std::uint64_t checks = 0;        // statements only tested against the output (CAB lookahead)
   std::uint64_t model_calls = 0;   // batched network evaluations
 };
 

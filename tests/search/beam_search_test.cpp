@@ -48,6 +48,14 @@ BeamSearchOptions single_beam(int beam, int max_depth) {
   return o;
 }
 
+// PCCoder's CAB, without the one-step lookahead: the tests of the beam's
+// own mechanics (policy calls, widths, drops) use it.
+BeamSearchOptions pccoder_cab() {
+  BeamSearchOptions o;
+  o.lookahead = false;
+  return o;
+}
+
 TEST(BeamSearch, UniformFindsSort) {
   std::vector<Value> outs;
   for (auto& in : one_list_inputs()) {
@@ -57,14 +65,24 @@ TEST(BeamSearch, UniformFindsSort) {
   }
   const auto ex = examples_with_output(one_list_inputs(), outs);
   UniformPolicy policy;
-  const SearchResult r =
-      beam_search(ex, policy, BeamSearchOptions{}, SearchLimits::with_timeout(10));
+  const SearchResult r = beam_search(ex, policy, pccoder_cab(), SearchLimits::with_timeout(10));
   ASSERT_TRUE(r.solved());
   EXPECT_TRUE(satisfies(*r.program, ex));
   EXPECT_EQ(r.program->statements.size(), 1u);
   EXPECT_EQ(r.stats.model_calls, 1u);
   EXPECT_EQ(r.stats.model_states, 1u);
   EXPECT_GT(r.stats.nodes, 0u);
+  EXPECT_EQ(r.stats.checks, 0u);
+
+  // The lookahead tests the root's one-statement programs before any
+  // policy call: no call at all, nothing expanded.
+  const SearchResult l =
+      beam_search(ex, policy, BeamSearchOptions{}, SearchLimits::with_timeout(10));
+  ASSERT_TRUE(l.solved());
+  EXPECT_EQ(*l.program, *r.program);
+  EXPECT_EQ(l.stats.model_calls, 0u);
+  EXPECT_EQ(l.stats.nodes, 0u);
+  EXPECT_GT(l.stats.checks, 0u);
 }
 
 TEST(BeamSearch, UniformFindsReverseThenAccess) {
@@ -98,7 +116,7 @@ TEST(BeamSearch, OracleFindsLengthSixProgramWithTinyBeam) {
                                        {Value::integer(1), list({-4, 3, 2})},
                                        {Value::integer(3), list({9, 8, 1, 0, 4})}});
   OraclePolicy policy(target);
-  BeamSearchOptions o;
+  BeamSearchOptions o = pccoder_cab();
   o.initial_beam = 1;
   o.max_beam = 10;
   o.max_depth = 8;
@@ -108,6 +126,58 @@ TEST(BeamSearch, OracleFindsLengthSixProgramWithTinyBeam) {
   EXPECT_EQ(*r.program, target);  // the oracle's path is the only one taken at beam 1
   EXPECT_EQ(r.stats.model_calls, 6u);
   EXPECT_EQ(r.stats.model_states, 6u);
+
+  // With the lookahead the last statement needs no policy call.
+  o.lookahead = true;
+  const SearchResult l = beam_search(ex, policy, o, SearchLimits::with_timeout(10));
+  ASSERT_TRUE(l.solved());
+  EXPECT_TRUE(satisfies(*l.program, ex));
+  EXPECT_EQ(l.program->statements.size(), 6u);
+  EXPECT_EQ(l.stats.model_calls, 5u);
+}
+
+// A policy that never proposes `banned` (log-probability -inf) and is
+// uniform over the rest.
+class BanningPolicy final : public Policy {
+ public:
+  explicit BanningPolicy(OperatorId banned) : banned_(banned) {}
+  void evaluate(std::span<const PartialProgram> batch, PolicyOutput& out) override {
+    inner_.evaluate(batch, out);
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      for (int s = 0; s < kNumStatements; ++s)
+        if (statement_at(s).op == banned_) out.statement_logprob[i * kNumStatements + s] = -INFINITY;
+  }
+
+ private:
+  OperatorId banned_;
+  UniformPolicy inner_;
+};
+
+// The lookahead tests every well-typed last statement, whatever the
+// policy's opinion: a program whose last operator the policy never
+// proposes is found with it and not without it.
+TEST(BeamSearch, LookaheadFindsLastStatementsThePolicyRulesOut) {
+  Program target{{Type::List}, {stmt(F::Sort, L::None, 0), stmt(F::Scan1l, L::Add, 1)}};
+  const auto ex = examples_of(target, {{list({3, -1, 4, 1, 5})},
+                                       {list({2, 7, -3})},
+                                       {list({0, 5, 6, 1, -2})},
+                                       {list({-4, 3, 2})},
+                                       {list({9, 8, 1, 0})}});
+  const OperatorId banned = *find_operator(F::Scan1l, L::Add);
+  BanningPolicy policy(banned);
+  BeamSearchOptions o;
+  o.max_depth = 3;
+  o.max_beam = 400;
+  const SearchResult l = beam_search(ex, policy, o, SearchLimits::with_timeout(10));
+  ASSERT_TRUE(l.solved());
+  EXPECT_TRUE(satisfies(*l.program, ex));
+  EXPECT_LE(l.program->statements.size(), 2u);
+  EXPECT_GT(l.stats.checks, 0u);
+
+  o.lookahead = false;
+  const SearchResult r = beam_search(ex, policy, o, SearchLimits::with_timeout(10));
+  EXPECT_FALSE(r.solved());  // no program of 3 statements without SCAN1L + does it
+  EXPECT_EQ(r.stats.checks, 0u);
 }
 
 // 13 statements on one input: slots fill after 10, so the last three
@@ -139,8 +209,9 @@ TEST(BeamSearch, ProgramsLongerThanMemoryUseTheDropHead) {
                                        {list({9, 8, 1, 0})}});
   OraclePolicy policy(target);
   ASSERT_EQ(policy.num_drops(), 3);
-  const SearchResult r =
-      beam_search(ex, policy, single_beam(1, 13), SearchLimits::with_timeout(10));
+  BeamSearchOptions o = single_beam(1, 13);
+  o.lookahead = false;  // the oracle's own path, drops included
+  const SearchResult r = beam_search(ex, policy, o, SearchLimits::with_timeout(10));
   ASSERT_TRUE(r.solved());
   EXPECT_TRUE(satisfies(*r.program, ex));
   EXPECT_EQ(*r.program, target);
@@ -149,8 +220,7 @@ TEST(BeamSearch, ProgramsLongerThanMemoryUseTheDropHead) {
   // Control: the same oracle without drop advice overwrites slot 0 each
   // time, losing v11 before the last statement reads it.
   OraclePolicy no_drops(target, /*good_drops=*/false);
-  const SearchResult bad =
-      beam_search(ex, no_drops, single_beam(1, 13), SearchLimits::with_timeout(10));
+  const SearchResult bad = beam_search(ex, no_drops, o, SearchLimits::with_timeout(10));
   EXPECT_FALSE(bad.solved());
 }
 
@@ -245,6 +315,7 @@ TEST(BeamSearch, MaxNodesIsExact) {
 TEST(BeamSearch, PolicyCalledOncePerStepWithTheWholeBeam) {
   CountingPolicy policy;
   BeamSearchOptions o = single_beam(50, 4);
+  o.lookahead = false;
   o.initial_width = 0;
   const SearchResult r = beam_search(unsolvable(), policy, o, SearchLimits{});
   EXPECT_FALSE(r.solved());
@@ -260,11 +331,21 @@ TEST(BeamSearch, PolicyCalledOncePerStepWithTheWholeBeam) {
   EXPECT_EQ(policy.calls[3].batch, 50u);
   EXPECT_EQ(r.stats.model_calls, 4u);
   EXPECT_EQ(r.stats.model_states, 1u + policy.calls[1].batch + 2 * 50u);
+
+  // The lookahead tests the last step's children instead: one call fewer.
+  CountingPolicy ahead;
+  o.lookahead = true;
+  const SearchResult l = beam_search(unsolvable(), ahead, o, SearchLimits{});
+  EXPECT_FALSE(l.solved());
+  ASSERT_EQ(ahead.calls.size(), 3u);
+  for (std::size_t d = 0; d < ahead.calls.size(); ++d)
+    EXPECT_EQ(ahead.calls[d].batch, policy.calls[d].batch);
+  EXPECT_GT(l.stats.checks, 0u);
 }
 
 TEST(BeamSearch, CabGrowsTheBeamUntilMaxBeam) {
   CountingPolicy policy;
-  BeamSearchOptions o;
+  BeamSearchOptions o = pccoder_cab();
   o.initial_beam = 5;
   o.max_beam = 30;  // beams 5, 10, 20, 30
   o.max_depth = 2;
@@ -278,13 +359,19 @@ TEST(BeamSearch, CabGrowsTheBeamUntilMaxBeam) {
 
 TEST(BeamSearch, ExhaustiveSearchIsNotRepeated) {
   CountingPolicy policy;
-  BeamSearchOptions o;
+  BeamSearchOptions o = pccoder_cab();
   o.initial_width = 0;
   o.max_depth = 1;
   o.initial_beam = 1000;  // more than the root's children: nothing is cut
   const SearchResult r = beam_search(unsolvable(), policy, o, SearchLimits{});
   EXPECT_FALSE(r.solved());
   EXPECT_EQ(policy.calls.size(), 1u);
+
+  // With the lookahead a one-statement search needs no policy at all.
+  CountingPolicy ahead;
+  o.lookahead = true;
+  EXPECT_FALSE(beam_search(unsolvable(), ahead, o, SearchLimits{}).solved());
+  EXPECT_TRUE(ahead.calls.empty());
 }
 
 // The next beam, for a 1-list-input task explored exhaustively, holds
@@ -310,6 +397,7 @@ TEST(BeamSearch, ChildrenAreTheValidNonDuplicateStatements) {
   for (bool skip : {true, false}) {
     CountingPolicy policy;
     BeamSearchOptions o = single_beam(10000, 2);
+    o.lookahead = false;
     o.initial_width = 0;
     o.skip_duplicate_values = skip;
     beam_search(ex, policy, o, SearchLimits{});
