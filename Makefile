@@ -26,8 +26,8 @@ test: build
 demo: build
 	@echo "== Task: examples/tasks/sort_descending.json"
 	@cat examples/tasks/sort_descending.json
-	@echo "== npeps synth (method: pccoder, the shipped model in assets/models)"
-	$(NPEPS) synth examples/tasks/sort_descending.json --method pccoder --timeout 5
+	@echo "== npeps synth (default method npeps, the shipped models in assets/models)"
+	$(NPEPS) synth examples/tasks/sort_descending.json --timeout 5
 
 conformance: build
 	../shared/tools/check-conformance $(NPEPS)

@@ -58,6 +58,7 @@ struct Synthesizer::Impl {
 };
 
 Synthesizer::Synthesizer(SynthesizerOptions options) : impl_(std::make_unique<Impl>()) {
+  if (options.method.empty()) options.method = default_method();
   impl_->method = find_method(options.method);
   if (!impl_->method) {
     std::string known;
@@ -107,6 +108,8 @@ std::vector<std::string> Synthesizer::methods() {
   for (const MethodInfo& m : npeps::methods()) names.push_back(m.name);
   return names;
 }
+
+std::string Synthesizer::default_method() { return find_method("npeps") ? "npeps" : "enum"; }
 
 const char* version() { return "0.1.0"; }
 

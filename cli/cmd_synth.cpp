@@ -84,6 +84,7 @@ void add_synth_command(CLI::App& app, int& exit_code) {
     SynthesizerOptions synth;
   };
   auto o = std::make_shared<Opts>();
+  o->synth.method = Synthesizer::default_method();
   std::string methods;
   for (const std::string& m : Synthesizer::methods()) methods += (methods.empty() ? "" : ", ") + m;
   CLI::App* sub = app.add_subcommand("synth", "find a program that maps every input to its output");

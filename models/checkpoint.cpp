@@ -41,7 +41,9 @@ void save_checkpoint(const std::string& path, const PCCoderNet& net, CheckpointH
   header.architecture = net.options();
   header.dsl_version = kDslVersion;
   header.has_optimizer = optimizer != nullptr;
-  write_checkpoint_file(path, checkpoint_header_json(header), *net.impl().module, optimizer);
+  if (optimizer) header.float16 = false;  // training checkpoints keep full precision
+  write_checkpoint_file(path, checkpoint_header_json(header), *net.impl().module, optimizer,
+                        header.float16);
 }
 
 void save_checkpoint(const std::string& path, const PCCoderNet& net, CheckpointHeader header) {
@@ -59,7 +61,8 @@ LoadedModel load_checkpoint(const std::string& path, const NetOptions* expected,
     throw CheckpointError("checkpoint '" + path + "' has another architecture: file " +
                           to_json(arch).dump() + ", expected " + to_json(*expected).dump());
   PCCoderNet net(arch, 1, use_cuda);
-  load_checkpoint_module(raw.archive, *net.impl().module, net.impl().device, path);
+  load_checkpoint_module(raw.archive, *net.impl().module, net.impl().device, path,
+                         raw.header.float16);
   return LoadedModel{std::move(raw.header), std::move(net)};
 }
 

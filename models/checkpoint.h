@@ -34,6 +34,7 @@ struct CheckpointHeader {
   int epoch = 0;                                      // epochs completed
   nlohmann::json metrics = nlohmann::json::object();  // free-form (last validation etc.)
   bool has_optimizer = false;                         // the archive holds optimizer state
+  bool float16 = false;  // weights stored as float16 (shipped files; loaded as float32)
 };
 
 nlohmann::json to_json(const NetOptions& o);

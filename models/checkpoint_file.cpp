@@ -72,9 +72,33 @@ int architecture_positive_int(const nlohmann::json& j, const char* name) {
   return j[name].get<int>();
 }
 
+namespace {
+
+torch::Tensor stored(const torch::Tensor& t, bool float16) {
+  return float16 && t.is_floating_point() ? t.detach().to(torch::kCPU, torch::kHalf) : t;
+}
+
+// torch::nn::Module::save, with floating-point tensors as float16.
+void save_module(const torch::nn::Module& m, torch::serialize::OutputArchive& a, bool float16) {
+  for (const auto& p : m.named_parameters(/*recurse=*/false))
+    a.write(p.key(), stored(p.value(), float16));
+  for (const auto& b : m.named_buffers(/*recurse=*/false))
+    a.write(b.key(), stored(b.value(), float16), /*is_buffer=*/true);
+  for (const auto& c : m.named_children()) {
+    if (!c.value()->is_serializable()) continue;
+    torch::serialize::OutputArchive child;
+    save_module(*c.value(), child, float16);
+    a.write(c.key(), child);
+  }
+}
+
+}  // namespace
+
 void write_checkpoint_file(const std::string& path, const nlohmann::json& header,
                            const torch::nn::Module& module,
-                           const torch::optim::Optimizer* optimizer) {
+                           const torch::optim::Optimizer* optimizer, bool float16) {
+  if (float16 && optimizer)
+    throw CheckpointError("checkpoint '" + path + "': float16 weights only without optimizer state");
   const std::string tmp = path + ".tmp";
   try {
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();
@@ -83,7 +107,7 @@ void write_checkpoint_file(const std::string& path, const nlohmann::json& header
     if (!out) throw CheckpointError("cannot write checkpoint '" + tmp + "'");
     out << kMagic << '\n' << header.dump() << '\n';
     torch::serialize::OutputArchive top, model;
-    module.save(model);
+    save_module(module, model, float16);
     top.write("model", model);
     if (optimizer) {
       torch::serialize::OutputArchive opt;
@@ -105,7 +129,7 @@ void write_checkpoint_file(const std::string& path, const nlohmann::json& header
 }
 
 void load_checkpoint_module(const std::string& archive, torch::nn::Module& module,
-                            torch::Device device, const std::string& path) {
+                            torch::Device device, const std::string& path, bool float16) {
   torch::serialize::InputArchive top = open_archive(archive, path, device);
   std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
   for (const auto& p : module.named_parameters())
@@ -113,7 +137,10 @@ void load_checkpoint_module(const std::string& archive, torch::nn::Module& modul
   try {
     torch::serialize::InputArchive model;
     top.read("model", model);
+    // Archive reads keep the module's dtype: load float16 into float16.
+    if (float16) module.to(torch::kHalf);
     module.load(model);
+    if (float16) module.to(torch::kFloat);
   } catch (const c10::Error& e) {
     throw CheckpointError(
         "checkpoint '" + path +

@@ -57,6 +57,7 @@ Header parse_checkpoint_header(const nlohmann::json& j, const std::string& path,
     h.epoch = j.value("epoch", 0);
     h.metrics = j.value("metrics", nlohmann::json::object());
     h.has_optimizer = j.value("has_optimizer", false);
+    h.float16 = j.value("weights", std::string("float32")) == "float16";
   } catch (const nlohmann::json::exception& e) {
     throw CheckpointError("checkpoint '" + path + "': bad header: " + e.what());
   } catch (const CheckpointError& e) {
@@ -84,7 +85,8 @@ nlohmann::json checkpoint_header_json(const Header& h) {
           {"step", h.step},
           {"epoch", h.epoch},
           {"metrics", h.metrics},
-          {"has_optimizer", h.has_optimizer}};
+          {"has_optimizer", h.has_optimizer},
+          {"weights", h.float16 ? "float16" : "float32"}};
 }
 
 // Reads the checkpoint at `path`: header (validated before the archive is
@@ -102,16 +104,19 @@ CheckpointContents<Header> read_checkpoint_contents(const std::string& path, boo
 // Writes `path` atomically (a temporary `path`.tmp renamed over it; parent
 // directories are created): the magic line, `header` as one JSON line, and
 // an archive with `module` under "model" and, when not null, `optimizer`'s
-// state under "optimizer". Throws CheckpointError on I/O failure.
+// state under "optimizer". With `float16` (weights only: optimizer must be
+// null) floating-point tensors are stored as float16, halving the file.
+// Throws CheckpointError on I/O failure.
 void write_checkpoint_file(const std::string& path, const nlohmann::json& header,
                            const torch::nn::Module& module,
-                           const torch::optim::Optimizer* optimizer);
+                           const torch::optim::Optimizer* optimizer, bool float16 = false);
 
 // Loads the "model" entry of `archive` into `module` on `device`, checks
 // each parameter kept the shape the architecture gave it (archive reads
 // replace tensors wholesale), then moves `module` to `device`.
+// `float16`: the weights were stored as float16; they are loaded as float32.
 void load_checkpoint_module(const std::string& archive, torch::nn::Module& module,
-                            torch::Device device, const std::string& path);
+                            torch::Device device, const std::string& path, bool float16 = false);
 
 // Loads the "optimizer" entry of `archive` into `optimizer`, onto the device
 // of its parameters; `has_optimizer` is the header's flag ("holds no

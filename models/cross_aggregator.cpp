@@ -266,7 +266,9 @@ void save_aggregator(const std::string& path, const CrossAggregator& model,
                      AggregatorCheckpoint header, const torch::optim::Optimizer* optimizer) {
   header.architecture = model.options();
   header.has_optimizer = optimizer != nullptr;
-  write_checkpoint_file(path, checkpoint_header_json(header), *model.impl().module, optimizer);
+  if (optimizer) header.float16 = false;  // training checkpoints keep full precision
+  write_checkpoint_file(path, checkpoint_header_json(header), *model.impl().module, optimizer,
+                        header.float16);
 }
 
 void save_aggregator(const std::string& path, const CrossAggregator& model,
@@ -281,7 +283,8 @@ AggregatorCheckpoint read_aggregator_header(const std::string& path) {
 LoadedAggregator load_aggregator(const std::string& path, bool use_cuda) {
   Raw raw = read_raw(path, true);
   CrossAggregator model(raw.header.architecture, 1, nullptr, use_cuda);
-  load_checkpoint_module(raw.archive, *model.impl().module, model.impl().device, path);
+  load_checkpoint_module(raw.archive, *model.impl().module, model.impl().device, path,
+                         raw.header.float16);
   return LoadedAggregator{std::move(raw.header), std::move(model)};
 }
 

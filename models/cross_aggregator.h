@@ -102,6 +102,7 @@ struct AggregatorCheckpoint {
   int epoch = 0;
   nlohmann::json metrics = nlohmann::json::object();
   bool has_optimizer = false;
+  bool float16 = false;  // weights stored as float16 (shipped files; loaded as float32)
 };
 void save_aggregator(const std::string& path, const CrossAggregator& model,
                      AggregatorCheckpoint header);

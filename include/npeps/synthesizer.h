@@ -2,7 +2,7 @@
 // Boost, TBB or torch types appear here, so an application can include this
 // header with nothing but a C++20 compiler.
 //
-//   npeps::Synthesizer synth({.method = "enum", .timeout_s = 2.0});
+//   npeps::Synthesizer synth({.timeout_s = 2.0});  // method: npeps
 //   npeps::SynthesisResult r = synth.synthesize_json(R"({"examples": [...]})");
 //   if (r.solved) std::cout << r.readable << "\n";
 #pragma once
@@ -32,7 +32,7 @@ struct TaskSpec {
 };
 
 struct SynthesizerOptions {
-  std::string method = "enum";  // a name from Synthesizer::methods()
+  std::string method;  // a name from Synthesizer::methods(); empty = default_method()
   double timeout_s = 5.0;       // wall-clock budget per task, seconds (honoured)
   int threads = 1;              // worker threads per task
   std::string model_dir;        // trained models; empty = the shipped ones
@@ -76,6 +76,9 @@ class Synthesizer {
   const SynthesizerOptions& options() const;
   // Methods available in this build, e.g. {"enum", "pccoder"}.
   static std::vector<std::string> methods();
+  // "npeps" (N-PEPS with the shipped models) in builds with LibTorch,
+  // "enum" (model-free enumeration) in builds without.
+  static std::string default_method();
 
   struct Impl;
 

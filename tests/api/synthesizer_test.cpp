@@ -79,5 +79,17 @@ TEST(Synthesizer, ListsItsMethods) {
   EXPECT_NE(std::find(m.begin(), m.end(), "enum"), m.end());
 }
 
+TEST(Synthesizer, DefaultMethodIsNPepsWhenBuilt) {
+  const auto m = Synthesizer::methods();
+  const bool has_npeps = std::find(m.begin(), m.end(), "npeps") != m.end();
+#ifdef NPEPS_WITH_TORCH
+  EXPECT_TRUE(has_npeps);
+#endif
+  EXPECT_EQ(Synthesizer::default_method(), has_npeps ? "npeps" : "enum");
+  SynthesizerOptions o;
+  o.method.clear();
+  EXPECT_EQ(Synthesizer(o).options().method, Synthesizer::default_method());
+}
+
 }  // namespace
 }  // namespace npeps

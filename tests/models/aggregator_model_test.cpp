@@ -205,6 +205,18 @@ TEST(CrossAggregator, CheckpointRoundTrip) {
   l.model.set_keys(keys);
   l.model.predict(q, depths, b);
   EXPECT_EQ(a, b);
+  // float16 storage (shipped files): smaller, predictions within rounding.
+  const std::string half = (dir / "h.ckpt").string();
+  h.float16 = true;
+  save_aggregator(half, ca, h);
+  EXPECT_LT(std::filesystem::file_size(half), std::filesystem::file_size(path) * 6 / 10);
+  LoadedAggregator lh = load_aggregator(half);
+  EXPECT_TRUE(lh.header.float16);
+  std::vector<float> c;
+  lh.model.set_keys(keys);
+  lh.model.predict(q, depths, c);
+  ASSERT_EQ(c.size(), a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(c[i], a[i], 0.02 + 0.01 * std::abs(a[i]));
   // Wrong kinds of files are refused both ways.
   PCCoderNet net(test::tiny_net(), 1);
   const std::string pc = (dir / "p.ckpt").string();

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -78,6 +81,33 @@ TEST_F(CheckpointTest, RoundTripGivesSameOutputsAndHeader) {
   EXPECT_EQ(read_checkpoint_header(path_).step, 1234);
   const NetOptions expected = test::tiny_net();
   EXPECT_NO_THROW(load_checkpoint(path_, &expected));
+}
+
+// Shipped files store float16 weights: about half the size, loaded back as
+// float32 with outputs within float16 rounding of the original.
+TEST_F(CheckpointTest, Float16WeightsHalveTheFileAndKeepTheOutputs) {
+  const std::string half = (dir_ / "half.ckpt").string();
+  CheckpointHeader h;
+  h.epoch = 3;
+  h.float16 = true;
+  save_checkpoint(half, net_, h);
+  const auto full_size = std::filesystem::file_size(path_);
+  const auto half_size = std::filesystem::file_size(half);
+  EXPECT_LT(half_size, full_size * 6 / 10) << half_size << " vs " << full_size;
+  EXPECT_FALSE(read_checkpoint_header(path_).float16);
+  LoadedModel m = load_checkpoint(half);
+  EXPECT_TRUE(m.header.float16);
+  const NetOutput a = run(net_), b = run(m.net);
+  ASSERT_EQ(a.statement_logits.size(), b.statement_logits.size());
+  float worst = 0, scale = 0;
+  for (std::size_t i = 0; i < a.statement_logits.size(); ++i) {
+    worst = std::max(worst, std::abs(a.statement_logits[i] - b.statement_logits[i]));
+    scale = std::max(scale, std::abs(a.statement_logits[i]));
+  }
+  EXPECT_GT(worst, 0.0f);  // the weights were rounded
+  EXPECT_LT(worst, 0.01f * std::max(scale, 1.0f));
+  // The loaded float32 network is deterministic.
+  EXPECT_EQ(run(m.net).statement_logits, b.statement_logits);
 }
 
 TEST_F(CheckpointTest, MissingFile) { expect_error((dir_ / "nope.ckpt").string(), "cannot open"); }
