@@ -99,6 +99,7 @@ nlohmann::json summarize(const nlohmann::json& config, const std::vector<BenchRo
     j["recheck_failed"] = t.recheck_failed;
     j["errors"] = t.errors;
     j["nodes"] = t.nodes;
+    j["checks"] = t.checks;
     j["model_calls"] = t.model_calls;
     nlohmann::json lengths = nlohmann::json::object();
     for (const auto& [len, group] : by_length(mine))
@@ -152,14 +153,15 @@ std::string markdown_report(const nlohmann::json& config, const std::vector<Benc
   }
 
   md += "\n## Success rate (95% Wilson interval)\n\n";
-  md += "| method | solved | rate | 95% CI | nodes | model calls | re-check failed |\n";
-  md += "| --- | ---: | ---: | --- | ---: | ---: | ---: |\n";
+  md += "| method | solved | rate | 95% CI | nodes | checks | model calls | re-check failed |\n";
+  md += "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n";
   for (const std::string& m : methods) {
     const Tally t = tally(rows_of(rows, m));
     const Interval ci = t.interval();
     md += "| " + m + " | " + std::to_string(t.solved) + "/" + std::to_string(t.tasks) + " | " +
           pct(t.rate()) + " | " + pct(ci.lo) + " – " + pct(ci.hi) + " | " +
-          std::to_string(t.nodes) + " | " + std::to_string(t.model_calls) + " | " +
+          std::to_string(t.nodes) + " | " + std::to_string(t.checks) + " | " +
+          std::to_string(t.model_calls) + " | " +
           std::to_string(t.recheck_failed) + " |\n";
   }
 
@@ -185,6 +187,22 @@ std::string markdown_report(const nlohmann::json& config, const std::vector<Benc
       }
       md += "\n";
     }
+  }
+
+  if (methods.size() > 1) {
+    md +=
+        "\n## Paired comparison\n\nSame tasks, two methods: tasks A solved and B did not, the "
+        "reverse, and the exact McNemar p-value for \"A and B solve equally often\".\n\n"
+        "| A | B | only A | only B | p |\n"
+        "| --- | --- | ---: | ---: | ---: |\n";
+    for (std::size_t i = 0; i < methods.size(); ++i)
+      for (std::size_t k = i + 1; k < methods.size(); ++k) {
+        const Paired p = paired_comparison(rows_of(rows, methods[k]), rows_of(rows, methods[i]));
+        char pv[32];
+        std::snprintf(pv, sizeof pv, "%.3g", p.p_value);
+        md += "| " + methods[k] + " | " + methods[i] + " | " + std::to_string(p.only_a) + " | " +
+              std::to_string(p.only_b) + " | " + pv + " |\n";
+      }
   }
 
   if (holdout > 0) {

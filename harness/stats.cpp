@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace npeps {
 
@@ -16,6 +17,31 @@ Interval wilson_interval(std::size_t successes, std::size_t n, double z) {
   return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
+double mcnemar_exact_p(std::size_t x, std::size_t y) {
+  const std::size_t n = x + y, k = std::min(x, y);
+  if (n == 0) return 1.0;
+  // Sum of C(n, i) / 2^n for i <= k, in logs to stay finite for large n.
+  double tail = 0;
+  for (std::size_t i = 0; i <= k; ++i)
+    tail += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) -
+                     static_cast<double>(n) * std::log(2.0));
+  return std::min(1.0, 2.0 * tail);
+}
+
+Paired paired_comparison(const std::vector<BenchRow>& a, const std::vector<BenchRow>& b) {
+  std::map<std::size_t, bool> solved_b;
+  for (const BenchRow& r : b) solved_b[r.index] = r.solved;
+  Paired p;
+  for (const BenchRow& r : a) {
+    const auto it = solved_b.find(r.index);
+    if (it == solved_b.end()) continue;
+    p.only_a += r.solved && !it->second;
+    p.only_b += !r.solved && it->second;
+  }
+  p.p_value = mcnemar_exact_p(p.only_a, p.only_b);
+  return p;
+}
+
 Tally tally(const std::vector<BenchRow>& rows) {
   Tally t;
   for (const BenchRow& r : rows) {
@@ -28,6 +54,7 @@ Tally tally(const std::vector<BenchRow>& rows) {
       t.holdout_ok += *r.holdout_ok;
     }
     t.nodes += r.nodes;
+    t.checks += r.checks;
     t.model_calls += r.model_calls;
   }
   return t;

@@ -16,6 +16,18 @@ struct Interval {
   double lo = 0, hi = 0;  // fractions in [0, 1]
 };
 
+// Two methods on the same tasks: how many each solved that the other did
+// not, and the exact two-sided McNemar (binomial sign) test's p-value for
+// "they solve equally often".
+struct Paired {
+  std::size_t only_a = 0, only_b = 0;
+  double p_value = 1.0;
+};
+// Pairs rows by task index; tasks missing from either side are ignored.
+Paired paired_comparison(const std::vector<BenchRow>& a, const std::vector<BenchRow>& b);
+// P(X <= k or X >= n - k), X ~ Binomial(n, 1/2), for k = min(x, y), n = x + y; 1 when n == 0.
+double mcnemar_exact_p(std::size_t x, std::size_t y);
+
 // Wilson score interval for `successes` out of `n` trials; [0, 1] when n == 0.
 Interval wilson_interval(std::size_t successes, std::size_t n, double z = kZ95);
 
@@ -28,6 +40,7 @@ struct Tally {
   std::size_t holdout_checked = 0;  // solved rows with a holdout verdict
   std::size_t holdout_ok = 0;       // of those, right on the hidden examples too
   std::size_t nodes = 0;            // sum of nodes
+  std::size_t checks = 0;           // sum of lookahead checks
   std::size_t model_calls = 0;      // sum of model calls
 
   double rate() const {
