@@ -34,6 +34,14 @@ class PCCoderSolver final : public Solver {
 };
 #endif
 
+#ifdef NPEPS_WITH_TORCH
+std::unique_ptr<Solver> npeps_solver(const SolverConfig& c, NPEPSVariant variant) {
+  NPEPSOptions o;
+  o.alpha = c.alpha;
+  return make_npeps_solver(c, variant, o);
+}
+#endif
+
 std::vector<MethodInfo> build() {
   std::vector<MethodInfo> m;
   m.push_back({"enum", "model-free enumeration with type, usage and equivalence pruning",
@@ -49,16 +57,16 @@ std::vector<MethodInfo> build() {
                }});
   m.push_back({"npeps", "N-PEPS: PE searches, then CAB guided by the cross aggregator",
                [](const SolverConfig& c) {
-                 return make_npeps_solver(c, NPEPSVariant::CrossAggregator);
+                 return npeps_solver(c, NPEPSVariant::CrossAggregator);
                }});
   m.push_back({"npeps+U", "N-PEPS+U: as npeps, attention also weighted by PE solution scores",
                [](const SolverConfig& c) {
-                 return make_npeps_solver(c, NPEPSVariant::CrossAggregatorU);
+                 return npeps_solver(c, NPEPSVariant::CrossAggregatorU);
                }});
   m.push_back({"sum-peps", "Sum-PEPS: PE searches, then CAB guided by summed PE statements",
-               [](const SolverConfig& c) { return make_npeps_solver(c, NPEPSVariant::Sum); }});
+               [](const SolverConfig& c) { return npeps_solver(c, NPEPSVariant::Sum); }});
   m.push_back({"mean-peps", "Mean-PEPS: PE searches, then CAB guided by averaged PE statements",
-               [](const SolverConfig& c) { return make_npeps_solver(c, NPEPSVariant::Mean); }});
+               [](const SolverConfig& c) { return npeps_solver(c, NPEPSVariant::Mean); }});
 #endif
   return m;
 }

@@ -23,6 +23,8 @@ struct SolverConfig {
   int threads = 1;         // worker threads per task
   std::string model_dir;   // directory with the trained models (never empty here)
   std::uint64_t seed = 1;  // seeds every random choice
+  // N-PEPS methods: p = alpha * p_aggregate + (1 - alpha) * p_global, in [0, 1].
+  double alpha = 0.8;
 };
 
 // One synthesis method, ready to solve tasks. Created once (models are

@@ -29,6 +29,7 @@ struct Synthesizer::Impl {
       cfg.threads = options.threads;
       cfg.model_dir = options.model_dir.empty() ? default_model_dir() : options.model_dir;
       cfg.seed = options.seed;
+      cfg.alpha = options.alpha;
       try {
         solver = method->make(cfg);
       } catch (const std::exception& e) {
@@ -67,6 +68,7 @@ Synthesizer::Synthesizer(SynthesizerOptions options) : impl_(std::make_unique<Im
   }
   if (!(options.timeout_s > 0)) throw InvalidInput("timeout must be a positive number of seconds");
   if (options.threads < 1) throw InvalidInput("threads must be at least 1");
+  if (!(options.alpha >= 0 && options.alpha <= 1)) throw InvalidInput("alpha must be in [0, 1]");
   impl_->options = std::move(options);
 }
 

@@ -96,6 +96,10 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   sub->add_option("--max-nodes", o->bench.max_nodes, "node budget per task and method (0 = none)")
       ->capture_default_str();
   sub->add_option("--threads", o->bench.threads, "worker threads per task")->capture_default_str();
+  sub->add_option("--alpha", o->bench.alpha,
+                  "N-PEPS methods: weight of the PE-based policy against the global one")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   sub->add_option("--seed", o->bench.seed, "seeds the suite and the solvers")
       ->capture_default_str();
   sub->add_option("--holdout", o->bench.holdout,

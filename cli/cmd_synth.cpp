@@ -97,6 +97,9 @@ void add_synth_command(CLI::App& app, int& exit_code) {
   sub->add_option("--threads", o->synth.threads, "worker threads per task")->capture_default_str();
   sub->add_option("--model-dir", o->synth.model_dir, "trained models (default: shipped models)");
   sub->add_option("--seed", o->synth.seed, "random seed")->capture_default_str();
+  sub->add_option("--alpha", o->synth.alpha,
+                  "N-PEPS methods: weight of the PE-based policy against the global one")
+      ->capture_default_str();
   sub->callback([o, &exit_code] {
     if (o->task.empty() == o->batch.empty())
       throw CLI::ValidationError("synth", "give one task file (or -), or --batch FILE");

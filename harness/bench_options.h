@@ -25,6 +25,7 @@ struct BenchOptions {
   std::uint64_t max_nodes = 0;  // node budget per task and method; 0 = none
   int threads = 1;              // worker threads per task (SolverConfig::threads)
   std::uint64_t seed = 1;       // seeds suite generation and every solver
+  double alpha = 0.8;           // N-PEPS methods' mixing weight (SolverConfig::alpha)
   // Examples hidden from the solver: the last `holdout` of each task, used
   // afterwards to check the found program generalises. Suites are generated
   // with 5 + holdout examples so the solver still sees 5.

@@ -10,8 +10,8 @@ namespace npeps {
 namespace {
 
 // Fields that change results; a resumed run or a merge must agree on them.
-const char* const kCompared[] = {"tasks",     "fingerprint", "methods", "timeout_s",
-                                 "max_nodes", "threads",     "seed",    "holdout"};
+const char* const kCompared[] = {"tasks",   "fingerprint", "methods", "timeout_s", "max_nodes",
+                                 "threads", "seed",        "holdout", "alpha"};
 
 }  // namespace
 
@@ -27,6 +27,8 @@ nlohmann::json run_config(const BenchOptions& opts, const BenchTaskSet& tasks) {
   j["threads"] = opts.threads;
   j["seed"] = opts.seed;
   j["holdout"] = opts.holdout;
+  // Only when not the default, so runs made before the option still resume.
+  if (opts.alpha != BenchOptions{}.alpha) j["alpha"] = opts.alpha;
   j["shard"] = std::to_string(opts.shard_index) + "/" + std::to_string(opts.shard_count);
   return j;
 }

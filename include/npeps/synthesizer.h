@@ -37,6 +37,7 @@ struct SynthesizerOptions {
   int threads = 1;              // worker threads per task
   std::string model_dir;        // trained models; empty = the shipped ones
   std::uint64_t seed = 1;       // seeds every random choice of the search
+  double alpha = 0.8;           // N-PEPS methods: p = alpha * p_aggregate + (1 - alpha) * p_global
 };
 
 struct SynthesisResult {

@@ -42,6 +42,11 @@ TEST(Synthesizer, RejectsUnknownMethodAndBadOptions) {
   EXPECT_THROW(Synthesizer(opts("nope", 1)), InvalidInput);
   EXPECT_THROW(Synthesizer(opts("enum", 0)), InvalidInput);
   EXPECT_THROW(Synthesizer(opts("enum", 1, 0)), InvalidInput);
+  SynthesizerOptions bad_alpha = opts("enum", 1);
+  bad_alpha.alpha = 1.5;
+  EXPECT_THROW(Synthesizer{bad_alpha}, InvalidInput);
+  bad_alpha.alpha = 1.0;
+  EXPECT_NO_THROW(Synthesizer{bad_alpha});
 }
 
 TEST(Synthesizer, InvalidTasksThrowWithTheField) {
