@@ -38,6 +38,8 @@ class PCCoderSolver final : public Solver {
 std::unique_ptr<Solver> npeps_solver(const SolverConfig& c, NPEPSVariant variant) {
   NPEPSOptions o;
   o.alpha = c.alpha;
+  o.pe_budget_s = c.pe_budget_s;
+  o.max_pe_solutions = c.max_pe_solutions;
   return make_npeps_solver(c, variant, o);
 }
 #endif

@@ -25,6 +25,8 @@ struct SolverConfig {
   std::uint64_t seed = 1;  // seeds every random choice
   // N-PEPS methods: p = alpha * p_aggregate + (1 - alpha) * p_global, in [0, 1].
   double alpha = 0.8;
+  double pe_budget_s = 0.8;  // N-PEPS methods: wall budget of each example's PE search, > 0
+  int max_pe_solutions = 5;  // N-PEPS methods: PE solutions handed to the global search, >= 1
 };
 
 // One synthesis method, ready to solve tasks. Created once (models are

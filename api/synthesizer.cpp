@@ -30,6 +30,8 @@ struct Synthesizer::Impl {
       cfg.model_dir = options.model_dir.empty() ? default_model_dir() : options.model_dir;
       cfg.seed = options.seed;
       cfg.alpha = options.alpha;
+      cfg.pe_budget_s = options.pe_budget_s;
+      cfg.max_pe_solutions = options.max_pe_solutions;
       try {
         solver = method->make(cfg);
       } catch (const std::exception& e) {
@@ -69,6 +71,8 @@ Synthesizer::Synthesizer(SynthesizerOptions options) : impl_(std::make_unique<Im
   if (!(options.timeout_s > 0)) throw InvalidInput("timeout must be a positive number of seconds");
   if (options.threads < 1) throw InvalidInput("threads must be at least 1");
   if (!(options.alpha >= 0 && options.alpha <= 1)) throw InvalidInput("alpha must be in [0, 1]");
+  if (!(options.pe_budget_s > 0)) throw InvalidInput("PE budget must be a positive number of seconds");
+  if (options.max_pe_solutions < 1) throw InvalidInput("PE solutions must be at least 1");
   impl_->options = std::move(options);
 }
 

@@ -100,6 +100,14 @@ void add_bench_command(CLI::App& app, int& exit_code) {
                   "N-PEPS methods: weight of the PE-based policy against the global one")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  sub->add_option("--pe-budget", o->bench.pe_budget_s,
+                  "N-PEPS methods: wall budget of each example's PE search, seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  sub->add_option("--pe-solutions", o->bench.max_pe_solutions,
+                  "N-PEPS methods: PE solutions handed to the global search")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   sub->add_option("--seed", o->bench.seed, "seeds the suite and the solvers")
       ->capture_default_str();
   sub->add_option("--holdout", o->bench.holdout,

@@ -100,6 +100,12 @@ void add_synth_command(CLI::App& app, int& exit_code) {
   sub->add_option("--alpha", o->synth.alpha,
                   "N-PEPS methods: weight of the PE-based policy against the global one")
       ->capture_default_str();
+  sub->add_option("--pe-budget", o->synth.pe_budget_s,
+                  "N-PEPS methods: wall budget of each example's PE search, seconds")
+      ->capture_default_str();
+  sub->add_option("--pe-solutions", o->synth.max_pe_solutions,
+                  "N-PEPS methods: PE solutions handed to the global search")
+      ->capture_default_str();
   sub->callback([o, &exit_code] {
     if (o->task.empty() == o->batch.empty())
       throw CLI::ValidationError("synth", "give one task file (or -), or --batch FILE");

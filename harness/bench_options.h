@@ -26,6 +26,8 @@ struct BenchOptions {
   int threads = 1;              // worker threads per task (SolverConfig::threads)
   std::uint64_t seed = 1;       // seeds suite generation and every solver
   double alpha = 0.8;           // N-PEPS methods' mixing weight (SolverConfig::alpha)
+  double pe_budget_s = 0.8;     // N-PEPS methods' per-example budget (SolverConfig::pe_budget_s)
+  int max_pe_solutions = 5;     // N-PEPS methods' PE solutions kept (SolverConfig::max_pe_solutions)
   // Examples hidden from the solver: the last `holdout` of each task, used
   // afterwards to check the found program generalises. Suites are generated
   // with 5 + holdout examples so the solver still sees 5.

@@ -10,8 +10,9 @@ namespace npeps {
 namespace {
 
 // Fields that change results; a resumed run or a merge must agree on them.
-const char* const kCompared[] = {"tasks",   "fingerprint", "methods", "timeout_s", "max_nodes",
-                                 "threads", "seed",        "holdout", "alpha"};
+const char* const kCompared[] = {"tasks",   "fingerprint", "methods", "timeout_s",
+                                 "max_nodes", "threads",   "seed",    "holdout",
+                                 "alpha",   "pe_budget_s", "max_pe_solutions"};
 
 }  // namespace
 
@@ -28,7 +29,11 @@ nlohmann::json run_config(const BenchOptions& opts, const BenchTaskSet& tasks) {
   j["seed"] = opts.seed;
   j["holdout"] = opts.holdout;
   // Only when not the default, so runs made before the option still resume.
-  if (opts.alpha != BenchOptions{}.alpha) j["alpha"] = opts.alpha;
+  const BenchOptions defaults;
+  if (opts.alpha != defaults.alpha) j["alpha"] = opts.alpha;
+  if (opts.pe_budget_s != defaults.pe_budget_s) j["pe_budget_s"] = opts.pe_budget_s;
+  if (opts.max_pe_solutions != defaults.max_pe_solutions)
+    j["max_pe_solutions"] = opts.max_pe_solutions;
   j["shard"] = std::to_string(opts.shard_index) + "/" + std::to_string(opts.shard_count);
   return j;
 }

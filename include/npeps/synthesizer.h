@@ -38,6 +38,8 @@ struct SynthesizerOptions {
   std::string model_dir;        // trained models; empty = the shipped ones
   std::uint64_t seed = 1;       // seeds every random choice of the search
   double alpha = 0.8;           // N-PEPS methods: p = alpha * p_aggregate + (1 - alpha) * p_global
+  double pe_budget_s = 0.8;     // N-PEPS methods: wall budget of each example's PE search
+  int max_pe_solutions = 5;     // N-PEPS methods: PE solutions handed to the global search
 };
 
 struct SynthesisResult {

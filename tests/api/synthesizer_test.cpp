@@ -47,6 +47,12 @@ TEST(Synthesizer, RejectsUnknownMethodAndBadOptions) {
   EXPECT_THROW(Synthesizer{bad_alpha}, InvalidInput);
   bad_alpha.alpha = 1.0;
   EXPECT_NO_THROW(Synthesizer{bad_alpha});
+  SynthesizerOptions bad_pe = opts("enum", 1);
+  bad_pe.pe_budget_s = 0;
+  EXPECT_THROW(Synthesizer{bad_pe}, InvalidInput);
+  bad_pe.pe_budget_s = 0.5;
+  bad_pe.max_pe_solutions = 0;
+  EXPECT_THROW(Synthesizer{bad_pe}, InvalidInput);
 }
 
 TEST(Synthesizer, InvalidTasksThrowWithTheField) {
