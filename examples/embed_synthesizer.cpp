@@ -1,14 +1,14 @@
 // Embedding npeps in an application: build a task from C++ values, ask for
 // a program, print it. Only <npeps/synthesizer.h> is needed.
 //
-//   ./build/examples/embed_synthesizer [method]
+//   ./build/examples/embed_synthesizer [method]   (default: npeps, or enum without torch)
 #include <iostream>
 
 #include "npeps/synthesizer.h"
 
 int main(int argc, char** argv) {
   npeps::SynthesizerOptions options;
-  options.method = argc > 1 ? argv[1] : "enum";
+  if (argc > 1) options.method = argv[1];  // empty: Synthesizer::default_method()
   options.timeout_s = 2.0;
 
   // "Sum of the positive numbers", from three examples.
