@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -76,6 +77,34 @@ std::array<int, kNumOperators> operator_bases() {
   for (int o = 0; o < kNumOperators; ++o)
     b[o] = *statement_index(Statement{static_cast<OperatorId>(o), {0, 0}});
   return b;
+}
+
+// Calls f(operator, a, b) for every statement whose argument slots of `m`
+// hold the operator's argument types (b == a for unary operators), operator
+// by operator, restricted to operators returning `result` when it is set.
+// Stops as soon as f returns true; returns whether it did.
+template <class F>
+bool for_each_well_typed(const SlotMeta& m, std::optional<Type> result, F&& f) {
+  int n_int = 0, n_list = 0;
+  std::array<int, kNumSlots> ints{}, lists{};
+  for (int s = 0; s < kNumSlots; ++s)
+    if (m.occupied[s]) (m.types[s] == Type::Int ? ints[n_int++] : lists[n_list++]) = s;
+  auto slots_of = [&](Type t, int& n) -> const int* {
+    n = t == Type::Int ? n_int : n_list;
+    return t == Type::Int ? ints.data() : lists.data();
+  };
+  for (int o = 0; o < kNumOperators; ++o) {
+    const auto id = static_cast<OperatorId>(o);
+    const Operator& opr = op(id);
+    if (result && opr.result != *result) continue;
+    int na = 0, nb = 1;
+    const int* as = slots_of(opr.args[0], na);
+    const int* bs = opr.arity == 2 ? slots_of(opr.args[1], nb) : as;
+    for (int i = 0; i < na; ++i)
+      for (int j = 0; j < nb; ++j)
+        if (f(id, as[i], opr.arity == 2 ? bs[j] : as[i])) return true;
+  }
+  return false;
 }
 
 class BeamSearcher {
@@ -167,34 +196,15 @@ class BeamSearcher {
     for (std::size_t p = 0; p < cur_.size(); ++p) {
       if (p % 64 == 63 && should_stop(true)) return;
       const SlotMeta& m = cur_.meta(p);
-      int n_int = 0, n_list = 0;
-      std::array<int, kNumSlots> ints{}, lists{};
-      for (int s = 0; s < kNumSlots; ++s)
-        if (m.occupied[s]) (m.types[s] == Type::Int ? ints[n_int++] : lists[n_list++]) = s;
-      auto slots_of = [&](Type t, int& n) -> const int* {
-        n = t == Type::Int ? n_int : n_list;
-        return t == Type::Int ? ints.data() : lists.data();
-      };
-      for (int o = 0; o < kNumOperators; ++o) {
-        const auto id = static_cast<OperatorId>(o);
-        const Operator& opr = op(id);
-        if (opr.result != want) continue;
-        int na = 0, nb = 0;
-        const int* as = slots_of(opr.args[0], na);
-        const int* bs = opr.arity == 2 ? slots_of(opr.args[1], nb) : as;
-        if (opr.arity == 1) nb = 1;
-        for (int i = 0; i < na; ++i)
-          for (int j = 0; j < nb; ++j) {
-            const int a = as[i];
-            const int b = opr.arity == 2 ? bs[j] : a;
-            ++stats_.checks;
-            if (!matches(p, id, a, b)) continue;
-            const Statement var_form{
-                id, {m.var[a], static_cast<VarIndex>(opr.arity == 2 ? m.var[b] : 0)}};
-            finish(m.trace, depth, var_form);
-            return;
-          }
-      }
+      const bool found = for_each_well_typed(m, want, [&](OperatorId id, int a, int b) {
+        ++stats_.checks;
+        if (!matches(p, id, a, b)) return false;
+        const Statement var_form{
+            id, {m.var[a], static_cast<VarIndex>(op(id).arity == 2 ? m.var[b] : 0)}};
+        finish(m.trace, depth, var_form);
+        return true;
+      });
+      if (found) return;
     }
   }
 
@@ -290,26 +300,10 @@ class BeamSearcher {
           std::push_heap(first, candidates_.end(), better);
         }
       };
-      int n_int = 0, n_list = 0;
-      std::array<int, kNumSlots> ints{}, lists{};
-      for (int s = 0; s < kNumSlots; ++s)
-        if (m.occupied[s]) (m.types[s] == Type::Int ? ints[n_int++] : lists[n_list++]) = s;
-      auto slots_of = [&](Type t, int& n) -> const int* {
-        n = t == Type::Int ? n_int : n_list;
-        return t == Type::Int ? ints.data() : lists.data();
-      };
-      for (int o = 0; o < kNumOperators; ++o) {
-        const Operator& opr = op(static_cast<OperatorId>(o));
-        int na = 0, nb = 0;
-        const int* as = slots_of(opr.args[0], na);
-        if (opr.arity == 1) {
-          for (int i = 0; i < na; ++i) add(bases_[o] + as[i]);
-          continue;
-        }
-        const int* bs = slots_of(opr.args[1], nb);
-        for (int i = 0; i < na; ++i)
-          for (int j = 0; j < nb; ++j) add(bases_[o] + as[i] * kNumSlots + bs[j]);
-      }
+      for_each_well_typed(m, std::nullopt, [&](OperatorId o, int a, int b) {
+        add(op(o).arity == 1 ? bases_[o] + a : bases_[o] + a * kNumSlots + b);
+        return false;
+      });
       if (bounded && seen > static_cast<std::size_t>(width)) complete = false;
     }
     return complete;
