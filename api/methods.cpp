@@ -34,16 +34,6 @@ class PCCoderSolver final : public Solver {
 };
 #endif
 
-#ifdef NPEPS_WITH_TORCH
-std::unique_ptr<Solver> npeps_solver(const SolverConfig& c, NPEPSVariant variant) {
-  NPEPSOptions o;
-  o.alpha = c.alpha;
-  o.pe_budget_s = c.pe_budget_s;
-  o.max_pe_solutions = c.max_pe_solutions;
-  return make_npeps_solver(c, variant, o);
-}
-#endif
-
 std::vector<MethodInfo> build() {
   std::vector<MethodInfo> m;
   m.push_back({"enum", "model-free enumeration with type, usage and equivalence pruning",
@@ -59,16 +49,16 @@ std::vector<MethodInfo> build() {
                }});
   m.push_back({"npeps", "N-PEPS: PE searches, then CAB guided by the cross aggregator",
                [](const SolverConfig& c) {
-                 return npeps_solver(c, NPEPSVariant::CrossAggregator);
+                 return make_npeps_solver(c, NPEPSVariant::CrossAggregator);
                }});
   m.push_back({"npeps+U", "N-PEPS+U: as npeps, attention also weighted by PE solution scores",
                [](const SolverConfig& c) {
-                 return npeps_solver(c, NPEPSVariant::CrossAggregatorU);
+                 return make_npeps_solver(c, NPEPSVariant::CrossAggregatorU);
                }});
   m.push_back({"sum-peps", "Sum-PEPS: PE searches, then CAB guided by summed PE statements",
-               [](const SolverConfig& c) { return npeps_solver(c, NPEPSVariant::Sum); }});
+               [](const SolverConfig& c) { return make_npeps_solver(c, NPEPSVariant::Sum); }});
   m.push_back({"mean-peps", "Mean-PEPS: PE searches, then CAB guided by averaged PE statements",
-               [](const SolverConfig& c) { return npeps_solver(c, NPEPSVariant::Mean); }});
+               [](const SolverConfig& c) { return make_npeps_solver(c, NPEPSVariant::Mean); }});
 #endif
   return m;
 }

@@ -18,7 +18,7 @@
 namespace npeps {
 
 #ifndef NPEPS_WITH_TORCH
-std::unique_ptr<Solver> make_npeps_solver(const SolverConfig&, NPEPSVariant, const NPEPSOptions&) {
+std::unique_ptr<Solver> make_npeps_solver(const SolverConfig&, NPEPSVariant) {
   throw std::runtime_error("N-PEPS needs a build with torch (NPEPS_WITH_TORCH)");
 }
 #else
@@ -128,9 +128,8 @@ class NPEPSSolver final : public Solver {
 
 }  // namespace
 
-std::unique_ptr<Solver> make_npeps_solver(const SolverConfig& cfg, NPEPSVariant variant,
-                                          const NPEPSOptions& options) {
-  return std::make_unique<NPEPSSolver>(cfg, variant, options);
+std::unique_ptr<Solver> make_npeps_solver(const SolverConfig& cfg, NPEPSVariant variant) {
+  return std::make_unique<NPEPSSolver>(cfg, variant, cfg.npeps);
 }
 #endif
 

@@ -29,9 +29,9 @@ struct Synthesizer::Impl {
       cfg.threads = options.threads;
       cfg.model_dir = options.model_dir.empty() ? default_model_dir() : options.model_dir;
       cfg.seed = options.seed;
-      cfg.alpha = options.alpha;
-      cfg.pe_budget_s = options.pe_budget_s;
-      cfg.max_pe_solutions = options.max_pe_solutions;
+      cfg.npeps.alpha = options.alpha;
+      cfg.npeps.pe_budget_s = options.pe_budget_s;
+      cfg.npeps.max_pe_solutions = options.max_pe_solutions;
       try {
         solver = method->make(cfg);
       } catch (const std::exception& e) {

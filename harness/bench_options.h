@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "api/solver.h"
+
 namespace npeps {
 
 struct BenchOptions {
@@ -25,9 +27,7 @@ struct BenchOptions {
   std::uint64_t max_nodes = 0;  // node budget per task and method; 0 = none
   int threads = 1;              // worker threads per task (SolverConfig::threads)
   std::uint64_t seed = 1;       // seeds suite generation and every solver
-  double alpha = 0.8;           // N-PEPS methods' mixing weight (SolverConfig::alpha)
-  double pe_budget_s = 0.8;     // N-PEPS methods' per-example budget (SolverConfig::pe_budget_s)
-  int max_pe_solutions = 5;     // N-PEPS methods' PE solutions kept (SolverConfig::max_pe_solutions)
+  NPEPSOptions npeps;           // the N-PEPS methods' settings (alpha, PE budget, solutions kept)
   // Examples hidden from the solver: the last `holdout` of each task, used
   // afterwards to check the found program generalises. Suites are generated
   // with 5 + holdout examples so the solver still sees 5.

@@ -29,11 +29,10 @@ nlohmann::json run_config(const BenchOptions& opts, const BenchTaskSet& tasks) {
   j["seed"] = opts.seed;
   j["holdout"] = opts.holdout;
   // Only when not the default, so runs made before the option still resume.
-  const BenchOptions defaults;
-  if (opts.alpha != defaults.alpha) j["alpha"] = opts.alpha;
-  if (opts.pe_budget_s != defaults.pe_budget_s) j["pe_budget_s"] = opts.pe_budget_s;
-  if (opts.max_pe_solutions != defaults.max_pe_solutions)
-    j["max_pe_solutions"] = opts.max_pe_solutions;
+  const NPEPSOptions defaults, &n = opts.npeps;
+  if (n.alpha != defaults.alpha) j["alpha"] = n.alpha;
+  if (n.pe_budget_s != defaults.pe_budget_s) j["pe_budget_s"] = n.pe_budget_s;
+  if (n.max_pe_solutions != defaults.max_pe_solutions) j["max_pe_solutions"] = n.max_pe_solutions;
   j["shard"] = std::to_string(opts.shard_index) + "/" + std::to_string(opts.shard_count);
   return j;
 }

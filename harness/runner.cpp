@@ -19,9 +19,7 @@ std::vector<std::unique_ptr<Solver>> make_solvers(const BenchOptions& opts) {
   cfg.threads = opts.threads;
   cfg.model_dir = opts.model_dir.empty() ? default_model_dir() : opts.model_dir;
   cfg.seed = opts.seed;
-  cfg.alpha = opts.alpha;
-  cfg.pe_budget_s = opts.pe_budget_s;
-  cfg.max_pe_solutions = opts.max_pe_solutions;
+  cfg.npeps = opts.npeps;
   std::vector<std::unique_ptr<Solver>> solvers;
   for (const std::string& m : opts.methods) {
     try {

@@ -41,7 +41,6 @@ void save_checkpoint(const std::string& path, const PCCoderNet& net, CheckpointH
   header.architecture = net.options();
   header.dsl_version = kDslVersion;
   header.has_optimizer = optimizer != nullptr;
-  if (optimizer) header.float16 = false;  // training checkpoints keep full precision
   write_checkpoint_file(path, checkpoint_header_json(header), *net.impl().module, optimizer,
                         header.float16);
 }

@@ -97,15 +97,16 @@ void save_module(const torch::nn::Module& m, torch::serialize::OutputArchive& a,
 void write_checkpoint_file(const std::string& path, const nlohmann::json& header,
                            const torch::nn::Module& module,
                            const torch::optim::Optimizer* optimizer, bool float16) {
-  if (float16 && optimizer)
-    throw CheckpointError("checkpoint '" + path + "': float16 weights only without optimizer state");
+  float16 = float16 && !optimizer;  // training checkpoints keep full precision
   const std::string tmp = path + ".tmp";
   try {
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw CheckpointError("cannot write checkpoint '" + tmp + "'");
-    out << kMagic << '\n' << header.dump() << '\n';
+    nlohmann::json h = header;
+    h["weights"] = float16 ? "float16" : "float32";
+    out << kMagic << '\n' << h.dump() << '\n';
     torch::serialize::OutputArchive top, model;
     save_module(module, model, float16);
     top.write("model", model);

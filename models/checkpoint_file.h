@@ -85,8 +85,7 @@ nlohmann::json checkpoint_header_json(const Header& h) {
           {"step", h.step},
           {"epoch", h.epoch},
           {"metrics", h.metrics},
-          {"has_optimizer", h.has_optimizer},
-          {"weights", h.float16 ? "float16" : "float32"}};
+          {"has_optimizer", h.has_optimizer}};
 }
 
 // Reads the checkpoint at `path`: header (validated before the archive is
@@ -104,8 +103,9 @@ CheckpointContents<Header> read_checkpoint_contents(const std::string& path, boo
 // Writes `path` atomically (a temporary `path`.tmp renamed over it; parent
 // directories are created): the magic line, `header` as one JSON line, and
 // an archive with `module` under "model" and, when not null, `optimizer`'s
-// state under "optimizer". With `float16` (weights only: optimizer must be
-// null) floating-point tensors are stored as float16, halving the file.
+// state under "optimizer". With `float16` and no optimizer, floating-point
+// tensors are stored as float16, halving the file (checkpoints with
+// optimizer state always keep float32). Sets the header's "weights" field.
 // Throws CheckpointError on I/O failure.
 void write_checkpoint_file(const std::string& path, const nlohmann::json& header,
                            const torch::nn::Module& module,

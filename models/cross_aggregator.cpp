@@ -266,7 +266,6 @@ void save_aggregator(const std::string& path, const CrossAggregator& model,
                      AggregatorCheckpoint header, const torch::optim::Optimizer* optimizer) {
   header.architecture = model.options();
   header.has_optimizer = optimizer != nullptr;
-  if (optimizer) header.float16 = false;  // training checkpoints keep full precision
   write_checkpoint_file(path, checkpoint_header_json(header), *model.impl().module, optimizer,
                         header.float16);
 }
