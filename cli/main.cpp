@@ -4,10 +4,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <string>
 
 #include "cli/commands.h"
+#ifdef NPEPS_WITH_TORCH
+#include "models/blas_kernel.h"
+#endif
 #include "npeps/synthesizer.h"
 
 namespace {
@@ -31,12 +35,22 @@ void prefer_passive_openmp(char** argv) {
   execv("/proc/self/exe", argv);  // returns only on failure: carry on as we are
 }
 
+// --version: the library version and, with torch, the BLAS kernels in use.
+std::string version_text() {
+  std::string text = std::string("npeps ") + npeps::version();
+#ifdef NPEPS_WITH_TORCH
+  const std::string& choice = npeps::select_blas_kernel();
+  text += "\nBLAS: " + npeps::blas_description() + "\nBLAS kernel choice: " + choice;
+#endif
+  return text;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   prefer_passive_openmp(argv);
   CLI::App app{"npeps — program synthesis from input/output examples (PCCoder, N-PEPS)"};
-  app.set_version_flag("--version", npeps::version());
+  app.set_version_flag("--version", std::function<std::string()>(version_text));
   app.require_subcommand(1);
   int exit_code = 0;
   npeps::cli::add_run_command(app, exit_code);

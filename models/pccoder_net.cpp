@@ -4,6 +4,7 @@
 #include <string>
 
 #include "dsl/statement_space.h"
+#include "models/blas_kernel.h"
 #include "models/pccoder_internal.h"
 
 namespace npeps {
@@ -107,6 +108,7 @@ Losses compute_losses(const PCCoderModuleImpl::Outputs& out, const torch::Tensor
 
 PCCoderNet::PCCoderNet(const NetOptions& options, std::uint64_t seed, bool use_cuda)
     : impl_(std::make_unique<Impl>()) {
+  select_blas_kernel();
   torch::manual_seed(seed);
   impl_->options = options;
   impl_->module = PCCoderModule(options);
@@ -163,6 +165,7 @@ void PCCoderNet::embed(const EncodedBatch& batch, std::vector<float>& embedding,
 }
 
 void set_torch_threads(int threads) {
+  select_blas_kernel();
   static const bool interop_once = [] {
     try {
       at::set_num_interop_threads(1);
