@@ -11,6 +11,7 @@
 #include "models/checkpoint.h"
 #include "models/cross_aggregator_module.h"
 #include "models/encoding.h"
+#include "models/fused_adam.h"
 #include "models/trace.h"
 
 namespace npeps {
@@ -311,6 +312,7 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
     model = std::make_unique<CrossAggregator>(o.model, o.seed, &global.net, cuda);
   }
   auto& module = *model->impl().module;
+  keep_freed_memory();
   torch::optim::Adam adam(module.parameters(), torch::optim::AdamOptions(o.learning_rate));
   if (resuming && read_aggregator_header(last_path).has_optimizer)
     load_aggregator_optimizer(last_path, adam);
@@ -359,7 +361,7 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
       adam.zero_grad();
       BatchLoss l = batch_loss(module, batch);
       l.total.backward();
-      adam.step();
+      fused_adam_step(adam);
       ++steps;
       epoch_stats.add(l.stats);
       if ((b + 1) % std::max(o.progress_every, 1) == 0 || b + 1 == batches) {

@@ -15,6 +15,11 @@ namespace npeps {
 torch::Tensor pccoder_embedding(PCCoderModuleImpl& m, const NetOptions& o,
                                 const torch::Tensor& tokens, const torch::Tensor& counts);
 
+// The same, computed the slow way the network is written
+// (models/state_encoder.h): for tests.
+torch::Tensor pccoder_embedding_reference(PCCoderModuleImpl& m, const NetOptions& o,
+                                          const torch::Tensor& tokens, const torch::Tensor& counts);
+
 // A head of the network by name: "statement_head", "drop_head" or "operator_head".
 torch::nn::Linear pccoder_head(PCCoderModuleImpl& m, const std::string& name);
 

@@ -6,6 +6,7 @@
 #include "dsl/statement_space.h"
 #include "models/blas_kernel.h"
 #include "models/pccoder_internal.h"
+#include "models/state_encoder.h"
 
 namespace npeps {
 
@@ -32,27 +33,6 @@ PCCoderModuleImpl::PCCoderModuleImpl(const NetOptions& o) : opts_(o) {
 
 namespace {
 
-// The state embedding [B,H] (shared by forward() and pccoder_embedding()).
-torch::Tensor encode_states(const NetOptions&, torch::nn::Embedding& embedding,
-                            torch::nn::Linear& var_encoder, std::vector<torch::nn::Linear>& dense,
-                            const torch::Tensor& type_table, const torch::Tensor& tokens,
-                            const torch::Tensor& counts) {
-  const int64_t b = tokens.size(0), e = tokens.size(1);
-  const torch::Tensor types = tokens.select(3, 0);                   // [B,E,12]
-  const torch::Tensor values = tokens.narrow(3, 1, kMaxListLength);  // [B,E,12,20]
-  torch::Tensor emb = embedding(values).reshape({b, e, kStateVars, -1});
-  torch::Tensor x = torch::cat({emb, torch::embedding(type_table, types)}, -1);
-  x = torch::selu(var_encoder(x)).reshape({b, e, -1});
-  std::vector<torch::Tensor> inputs{x};
-  inputs.reserve(dense.size() + 1);
-  for (auto& layer : dense) inputs.push_back(torch::selu(layer(torch::cat(inputs, -1))));
-  x = inputs.back();  // [B,E,H]
-  // Mean over each state's real examples.
-  const torch::Tensor mask =
-      (torch::arange(e, counts.options()).unsqueeze(0) < counts.unsqueeze(1)).to(x.dtype());
-  return (x * mask.unsqueeze(2)).sum(1) / mask.sum(1, true);
-}
-
 template <class M>
 M child(PCCoderModuleImpl& m, const std::string& name) {
   auto c = m.named_children();
@@ -66,20 +46,36 @@ M child(PCCoderModuleImpl& m, const std::string& name) {
 PCCoderModuleImpl::Outputs PCCoderModuleImpl::forward(const torch::Tensor& tokens,
                                                       const torch::Tensor& counts) {
   const torch::Tensor x =
-      encode_states(opts_, embedding_, var_encoder_, dense_, type_table_, tokens, counts);
+      encode_states(opts_, {embedding_, var_encoder_, dense_, type_table_}, tokens, counts);
   return {statement_head_(x), drop_head_(x), operator_head_(x)};
 }
 
-torch::Tensor pccoder_embedding(PCCoderModuleImpl& m, const NetOptions& o,
-                                const torch::Tensor& tokens, const torch::Tensor& counts) {
+namespace {
+template <class Encode>
+torch::Tensor embed_with(PCCoderModuleImpl& m, const NetOptions& o, const torch::Tensor& tokens,
+                         const torch::Tensor& counts, Encode encode) {
   auto embedding = child<torch::nn::Embedding>(m, "embedding");
   auto var_encoder = child<torch::nn::Linear>(m, "var_encoder");
   std::vector<torch::nn::Linear> dense;
   for (int i = 0; i < o.dense_layers; ++i)
     dense.push_back(child<torch::nn::Linear>(m, "dense" + std::to_string(i)));
-  const torch::Tensor* table = m.named_buffers().find("type_table");
+  // Keep the dictionary alive: find() points into it.
+  const auto buffers = m.named_buffers();
+  const torch::Tensor* table = buffers.find("type_table");
   if (!table) throw std::logic_error("PCCoder module has no type_table buffer");
-  return encode_states(o, embedding, var_encoder, dense, *table, tokens, counts);
+  return encode(o, StateEncoderParts{embedding, var_encoder, dense, *table}, tokens, counts);
+}
+}  // namespace
+
+torch::Tensor pccoder_embedding(PCCoderModuleImpl& m, const NetOptions& o,
+                                const torch::Tensor& tokens, const torch::Tensor& counts) {
+  return embed_with(m, o, tokens, counts, encode_states);
+}
+
+torch::Tensor pccoder_embedding_reference(PCCoderModuleImpl& m, const NetOptions& o,
+                                          const torch::Tensor& tokens,
+                                          const torch::Tensor& counts) {
+  return embed_with(m, o, tokens, counts, encode_states_reference);
 }
 
 torch::nn::Linear pccoder_head(PCCoderModuleImpl& m, const std::string& name) {

@@ -13,6 +13,7 @@
 #include "datasets/task.h"
 #include "models/checkpoint_internal.h"
 #include "models/encoding.h"
+#include "models/fused_adam.h"
 #include "models/pccoder_module.h"
 
 namespace npeps {
@@ -96,6 +97,7 @@ struct Learner::Impl {
 };
 
 Learner::Learner(PCCoderNet net, const LearnerOptions& options) : impl_(std::make_unique<Impl>()) {
+  keep_freed_memory();
   impl_->net = std::move(net);
   impl_->adam = std::make_unique<torch::optim::Adam>(
       impl_->net.impl().module->parameters(), torch::optim::AdamOptions(options.learning_rate));
@@ -144,7 +146,7 @@ LossStats Learner::step(const StateSet& set, std::span<const std::int64_t> indic
   const auto out = module->forward(tokens, counts);
   const Losses l = compute_losses(out, statement, drop, op);
   l.total.backward();
-  impl_->adam->step();
+  fused_adam_step(*impl_->adam);
   ++impl_->steps;
   LossStats stats;
   torch::NoGradGuard no_grad;

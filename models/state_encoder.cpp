@@ -1,0 +1,118 @@
+#include "models/state_encoder.h"
+
+#include "models/bag_sum.h"
+#include "models/var_instances.h"
+
+namespace npeps {
+namespace {
+
+torch::Tensor long_tensor(std::vector<std::int64_t>& v, std::vector<std::int64_t> shape,
+                          torch::Device dev) {
+  // Copied: autograd keeps the index tensors until backward.
+  return torch::from_blob(v.data(), shape, torch::kLong).to(dev, /*non_blocking=*/false,
+                                                             /*copy=*/true);
+}
+
+// [kVarTableRows, V]: row j*513+t = embedding[t] . W_j (W_j the encoder's
+// weight block for list position j), row kTypeRowBase+c = type c's code .
+// W_type + bias.
+torch::Tensor var_table(const StateEncoderParts& p, int64_t d) {
+  const torch::Tensor& w = p.var_encoder->weight;  // [V, 20*d + 2]
+  const int64_t v = w.size(0);
+  auto blocks = w.split_with_sizes({kMaxListLength * d, 2}, 1);
+  // [d, 20*V]: column j*V + o is W[o, j*d + .]
+  const torch::Tensor wt = blocks[0].reshape({v, kMaxListLength, d}).permute({2, 1, 0}).reshape(
+      {d, kMaxListLength * v});
+  const torch::Tensor values = torch::mm(p.embedding->weight, wt)  // [513, 20*V]
+                                   .reshape({kNumValueTokens, kMaxListLength, v})
+                                   .transpose(0, 1)
+                                   .reshape({kTypeRowBase, v});
+  const torch::Tensor types = torch::addmm(p.var_encoder->bias, p.type_table, blocks[1].t());
+  return torch::cat({values, types}, 0);
+}
+
+}  // namespace
+
+torch::Tensor encode_states(const NetOptions& o, const StateEncoderParts& p,
+                            const torch::Tensor& tokens, const torch::Tensor& counts) {
+  const torch::Device dev = p.var_encoder->weight.device();
+  const int64_t b = tokens.size(0), e = tokens.size(1);
+  const torch::Tensor tok = tokens.to(torch::kCPU, torch::kLong).contiguous();
+  const torch::Tensor cnt = counts.to(torch::kCPU, torch::kLong).contiguous();
+  VarInstances vi;
+  build_var_instances(tok.data_ptr<int64_t>(), cnt.data_ptr<int64_t>(), b, e, vi);
+  const int64_t u = vi.instances(), r = vi.rows, v = o.var_encoder_dim, g = o.dense_growth;
+  const int layers = static_cast<int>(p.dense.size());
+
+  // Each dense layer's weight in blocks: the 12 variables' codes, then one
+  // block per earlier layer's output.
+  std::vector<std::vector<torch::Tensor>> wblocks(layers);
+  std::vector<int64_t> width(layers);
+  for (int i = 0; i < layers; ++i) {
+    std::vector<int64_t> sizes(kStateVars, v);
+    sizes.insert(sizes.end(), i, g);
+    wblocks[i] = p.dense[i]->weight.split_with_sizes(sizes, 1);
+    width[i] = p.dense[i]->weight.size(0);
+  }
+  // Rows of the stacked weights [sum of widths, ...] of `from`..last layer
+  // for input block `block`.
+  auto stacked = [&](int from, int block) {
+    std::vector<torch::Tensor> rows;
+    for (int i = from; i < layers; ++i) rows.push_back(wblocks[i][block]);
+    return torch::cat(rows, 0);
+  };
+
+  // Variable codes of the instances: [U, V].
+  const torch::Tensor inst = long_tensor(vi.table_rows, {u, kSlotWidth}, dev);
+  const torch::Tensor codes = torch::selu(bag_sum(var_table(p, o.embedding_dim), inst));
+
+  // Their contributions to every layer, [U, N] (instances are grouped by slot).
+  std::vector<torch::Tensor> parts;
+  std::vector<int64_t> per_slot;
+  for (int s = 0; s < kStateVars; ++s) per_slot.push_back(vi.slot_start[s + 1] - vi.slot_start[s]);
+  const auto slot_codes = codes.split_with_sizes(per_slot, 0);
+  for (int s = 0; s < kStateVars; ++s)
+    if (per_slot[s] > 0) parts.push_back(torch::mm(slot_codes[s], stacked(0, s).t()));
+  std::vector<torch::Tensor> bias;
+  for (const auto& layer : p.dense) bias.push_back(layer->bias);
+  const torch::Tensor rows = long_tensor(vi.row_instances, {r, kStateVars}, dev);
+  const torch::Tensor pre_all = bag_sum(torch::cat(parts, 0), rows) + torch::cat(bias, 0);
+  std::vector<torch::Tensor> pre = pre_all.split_with_sizes(width, 1);  // per layer
+
+  // Dense layers: h_k (the output of layer k-1) is multiplied once by its
+  // blocks of layers k..L-1, and each piece added to that layer's input.
+  torch::Tensor h = torch::selu(pre[0]);
+  for (int k = 1; k < layers; ++k) {
+    const torch::Tensor prod = torch::mm(h, stacked(k, kStateVars + k - 1).t());
+    const auto pieces = prod.split_with_sizes(std::vector<int64_t>(width.begin() + k, width.end()), 1);
+    for (int j = k; j < layers; ++j) pre[j] = pre[j] + pieces[j - k];
+    h = torch::selu(pre[k]);
+  }
+
+  // Mean over each state's real examples.
+  const torch::Tensor state = long_tensor(vi.row_state, {r}, dev);
+  const torch::Tensor sum = torch::zeros({b, h.size(1)}, h.options()).index_add(0, state, h);
+  return sum / cnt.to(dev, h.scalar_type()).unsqueeze(1);
+}
+
+torch::Tensor encode_states_reference(const NetOptions&, const StateEncoderParts& p,
+                                      const torch::Tensor& tokens_in,
+                                      const torch::Tensor& counts_in) {
+  const torch::Device dev = p.var_encoder->weight.device();
+  const torch::Tensor tokens = tokens_in.to(dev, torch::kLong);
+  const torch::Tensor counts = counts_in.to(dev, torch::kLong);
+  const int64_t b = tokens.size(0), e = tokens.size(1);
+  const torch::Tensor types = tokens.select(3, 0);                   // [B,E,12]
+  const torch::Tensor values = tokens.narrow(3, 1, kMaxListLength);  // [B,E,12,20]
+  torch::Tensor emb = p.embedding(values).reshape({b, e, kStateVars, -1});
+  torch::Tensor x = torch::cat({emb, torch::embedding(p.type_table, types)}, -1);
+  x = torch::selu(p.var_encoder(x)).reshape({b, e, -1});
+  std::vector<torch::Tensor> inputs{x};
+  for (auto& layer : p.dense) inputs.push_back(torch::selu(layer(torch::cat(inputs, -1))));
+  x = inputs.back();  // [B,E,H]
+  const torch::Tensor mask =
+      (torch::arange(e, counts.options()).unsqueeze(0) < counts.unsqueeze(1)).to(x.dtype());
+  return (x * mask.unsqueeze(2)).sum(1) / mask.sum(1, true);
+}
+
+}  // namespace npeps

@@ -1,0 +1,47 @@
+// INTERNAL to models/: the PCCoder network's state embedding (torch).
+//
+// encode_states() computes exactly what the network of models/pccoder_net.h
+// defines, rearranged for speed (checked against encode_states_reference()
+// by tests/models/state_encoder_test.cpp):
+//  - the token embedding and the variable encoder are fused: the encoder is
+//    linear before its SELU, so a variable's pre-activation is the sum over
+//    its 20 list positions of rows of one [20 x 513 + 3, V] table
+//    (embedding x the encoder's weight block of that position; the 3 type
+//    rows carry the bias), read with embedding_bag instead of materialising
+//    B x E x 12 x 400 embeddings;
+//  - each distinct (slot, value) variable of the batch is encoded once
+//    (models/var_instances.h), and its contribution to every dense layer is
+//    one product with that slot's block of all the layers' weights;
+//  - each dense layer's output is multiplied once by its blocks of all later
+//    layers' weights, instead of every layer re-reading the concatenation of
+//    all earlier outputs (the same products, in fewer and wider matrices);
+//  - only real example rows are computed (no padding examples).
+#pragma once
+
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "models/pccoder_net.h"
+
+namespace npeps {
+
+struct StateEncoderParts {
+  torch::nn::Embedding& embedding;
+  torch::nn::Linear& var_encoder;
+  std::vector<torch::nn::Linear>& dense;
+  const torch::Tensor& type_table;  // [3, 2]
+};
+
+// The state embedding [B, hidden_dim]: the mean over each state's real
+// examples of the dense block's output. tokens [B,E,12,21], counts [B] (any
+// integer type, any device; the instance index is built on the CPU).
+torch::Tensor encode_states(const NetOptions& o, const StateEncoderParts& parts,
+                            const torch::Tensor& tokens, const torch::Tensor& counts);
+
+// The same, computed as the network is written (embedding, concatenation,
+// encoder, dense layers on the growing concatenation, masked mean).
+torch::Tensor encode_states_reference(const NetOptions& o, const StateEncoderParts& parts,
+                                      const torch::Tensor& tokens, const torch::Tensor& counts);
+
+}  // namespace npeps
