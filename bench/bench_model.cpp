@@ -1,7 +1,8 @@
 // Throughput of the PCCoder network (default, PCCoder-size: ~1.13M
 // parameters) on this machine: training states/s (one Adam step on a batch
 // of 100 states, 5 examples each) and inference states/s (NeuralPolicy on a
-// batch of 100 partial programs), per torch thread count.
+// batch of 100 partial programs from many tasks; InferenceBeam: 100 states
+// of one task, as a CAB beam), per torch thread count.
 //
 //   build/bench/bench_model                      # all
 //   OPENBLAS_NUM_THREADS=1 build/bench/bench_model --benchmark_filter=Train
@@ -98,6 +99,56 @@ void BM_Inference(benchmark::State& state) {
                                                   benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Inference)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
+
+// A beam as CAB scores it: 100 states of one task (its inputs and outputs
+// shared by all), differing in their intermediate variables (taken from
+// other programs' traces at the same depth).
+struct BeamBatch {
+  std::vector<std::vector<Value>> storage;
+  std::vector<PartialProgram> programs;
+};
+const BeamBatch& beam_batch() {
+  static const BeamBatch b = [] {
+    BeamBatch out;
+    const auto& t = traces();
+    out.storage.reserve(kBatch);
+    for (int i = 0; i < kBatch; ++i) {
+      const std::size_t depth = 1 + static_cast<std::size_t>(i) % 3;
+      PartialProgram p = t[0].state(depth);  // LIST|FILTER|MAP|SORT|TAIL: one input
+      std::vector<Value> own(p.slots.begin(), p.slots.end());
+      const TaskTrace& other = t[1 + static_cast<std::size_t>(i) * 4 % (t.size() - 1)];
+      const PartialProgram o = other.state(std::min(depth, other.steps.size() - 1));
+      for (int s = 1; s < kNumSlots; ++s)
+        if (p.occupied[s] && o.occupied[s] && p.slot_types[s] == o.slot_types[s])
+          for (int e = 0; e < p.num_examples; ++e)
+            own[s * p.num_examples + e] = o.slots[s * o.num_examples + e];
+      out.storage.push_back(std::move(own));
+      p.slots = out.storage.back();
+      out.programs.push_back(p);
+    }
+    return out;
+  }();
+  return b;
+}
+
+void BM_InferenceBeam(benchmark::State& state) {
+  NeuralPolicyOptions o;
+  o.threads = static_cast<int>(state.range(0));
+  NeuralPolicy policy(PCCoderNet(NetOptions{}, 1, false), o);
+  PolicyOutput out;
+  for (auto _ : state) {
+    policy.evaluate(beam_batch().programs, out);
+    benchmark::DoNotOptimize(out.statement_logprob.data());
+  }
+  state.counters["states/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * kBatch,
+                                                  benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_InferenceBeam)
     ->Arg(1)
     ->Arg(2)
     ->Unit(benchmark::kMillisecond)

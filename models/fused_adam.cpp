@@ -58,6 +58,7 @@ void fused_adam_step(torch::optim::Adam& adam) {
                 s.exp_avg_sq().data_ptr<float>(), p.numel(), beta1, beta2,
                 static_cast<float>(o.lr() / bc1), static_cast<float>(1 / std::sqrt(bc2)),
                 static_cast<float>(o.eps()));
+      p.unsafeGetTensorImpl()->bump_version();  // written through its pointer: caches must see it
     }
   }
 }

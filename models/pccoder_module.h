@@ -8,6 +8,8 @@
 
 namespace npeps {
 
+struct EncoderCache;  // models/state_encoder.h
+
 // The network described in models/pccoder_net.h.
 class PCCoderModuleImpl : public torch::nn::Module {
  public:
@@ -21,12 +23,16 @@ class PCCoderModuleImpl : public torch::nn::Module {
   // tokens: [B, E, 12, 21] int64; counts: [B] int64 real examples per state.
   Outputs forward(const torch::Tensor& tokens, const torch::Tensor& counts);
 
+  // The state encoder's inference cache (rearranged weights).
+  EncoderCache& encoder_cache() { return *cache_; }
+
  private:
   NetOptions opts_;
   torch::nn::Embedding embedding_{nullptr};
   torch::nn::Linear var_encoder_{nullptr};
   std::vector<torch::nn::Linear> dense_;  // registered as dense0, dense1, ...
   torch::nn::Linear statement_head_{nullptr}, drop_head_{nullptr}, operator_head_{nullptr};
+  std::shared_ptr<EncoderCache> cache_;
   torch::Tensor type_table_;  // [3, 2] buffer: NULL -> (0,0), INT -> (1,0), LIST -> (0,1)
 };
 TORCH_MODULE(PCCoderModule);

@@ -10,7 +10,8 @@
 
 namespace npeps {
 
-PCCoderModuleImpl::PCCoderModuleImpl(const NetOptions& o) : opts_(o) {
+PCCoderModuleImpl::PCCoderModuleImpl(const NetOptions& o)
+    : opts_(o), cache_(std::make_shared<EncoderCache>()) {
   if (o.embedding_dim < 1 || o.var_encoder_dim < 1 || o.dense_layers < 2 || o.dense_growth < 1 ||
       o.hidden_dim < 1)
     throw std::invalid_argument("NetOptions: sizes must be positive and dense_layers >= 2");
@@ -46,7 +47,8 @@ M child(PCCoderModuleImpl& m, const std::string& name) {
 PCCoderModuleImpl::Outputs PCCoderModuleImpl::forward(const torch::Tensor& tokens,
                                                       const torch::Tensor& counts) {
   const torch::Tensor x =
-      encode_states(opts_, {embedding_, var_encoder_, dense_, type_table_}, tokens, counts);
+      encode_states(opts_, {embedding_, var_encoder_, dense_, type_table_, cache_.get()},
+                    tokens, counts);
   return {statement_head_(x), drop_head_(x), operator_head_(x)};
 }
 
@@ -63,7 +65,8 @@ torch::Tensor embed_with(PCCoderModuleImpl& m, const NetOptions& o, const torch:
   const auto buffers = m.named_buffers();
   const torch::Tensor* table = buffers.find("type_table");
   if (!table) throw std::logic_error("PCCoder module has no type_table buffer");
-  return encode(o, StateEncoderParts{embedding, var_encoder, dense, *table}, tokens, counts);
+  return encode(o, StateEncoderParts{embedding, var_encoder, dense, *table, &m.encoder_cache()},
+                tokens, counts);
 }
 }  // namespace
 

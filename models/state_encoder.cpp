@@ -31,6 +31,53 @@ torch::Tensor var_table(const StateEncoderParts& p, int64_t d) {
   return torch::cat({values, types}, 0);
 }
 
+
+// The weights rearranged for encode_states (a function of the parameters).
+DerivedWeights derive_weights(const NetOptions& o, const StateEncoderParts& p) {
+  const int64_t v = o.var_encoder_dim, g = o.dense_growth;
+  const int layers = static_cast<int>(p.dense.size());
+  // Each dense layer's weight in blocks: the 12 variables' codes, then one
+  // block per earlier layer's output.
+  std::vector<std::vector<torch::Tensor>> blocks(layers);
+  DerivedWeights d;
+  std::vector<torch::Tensor> bias;
+  for (int i = 0; i < layers; ++i) {
+    std::vector<int64_t> sizes(kStateVars, v);
+    sizes.insert(sizes.end(), i, g);
+    blocks[i] = p.dense[i]->weight.split_with_sizes(sizes, 1);
+    d.width.push_back(p.dense[i]->weight.size(0));
+    bias.push_back(p.dense[i]->bias);
+  }
+  // Input block `block` of layers from..L-1, stacked and transposed: [in, sum of widths].
+  auto stacked = [&](int from, int block) {
+    std::vector<torch::Tensor> rows;
+    for (int i = from; i < layers; ++i) rows.push_back(blocks[i][block]);
+    return torch::cat(rows, 0).t();
+  };
+  d.table = var_table(p, o.embedding_dim);
+  for (int s = 0; s < kStateVars; ++s) d.slot.push_back(stacked(0, s));
+  for (int k = 1; k < layers; ++k) d.later.push_back(stacked(k, kStateVars + k - 1));
+  d.bias = torch::cat(bias, 0);
+  return d;
+}
+
+// The parameters' identity and versions: the cache key.
+std::vector<int64_t> weights_key(const StateEncoderParts& p) {
+  std::vector<int64_t> key;
+  auto add = [&key](const torch::Tensor& t) {
+    key.push_back(reinterpret_cast<std::intptr_t>(t.data_ptr()));
+    key.push_back(static_cast<int64_t>(t._version()));
+  };
+  add(p.embedding->weight);
+  add(p.var_encoder->weight);
+  add(p.var_encoder->bias);
+  for (const auto& l : p.dense) {
+    add(l->weight);
+    add(l->bias);
+  }
+  return key;
+}
+
 }  // namespace
 
 torch::Tensor encode_states(const NetOptions& o, const StateEncoderParts& p,
@@ -41,50 +88,47 @@ torch::Tensor encode_states(const NetOptions& o, const StateEncoderParts& p,
   const torch::Tensor cnt = counts.to(torch::kCPU, torch::kLong).contiguous();
   VarInstances vi;
   build_var_instances(tok.data_ptr<int64_t>(), cnt.data_ptr<int64_t>(), b, e, vi);
-  const int64_t u = vi.instances(), r = vi.rows, v = o.var_encoder_dim, g = o.dense_growth;
+  const int64_t u = vi.instances(), r = vi.rows;
   const int layers = static_cast<int>(p.dense.size());
 
-  // Each dense layer's weight in blocks: the 12 variables' codes, then one
-  // block per earlier layer's output.
-  std::vector<std::vector<torch::Tensor>> wblocks(layers);
-  std::vector<int64_t> width(layers);
-  for (int i = 0; i < layers; ++i) {
-    std::vector<int64_t> sizes(kStateVars, v);
-    sizes.insert(sizes.end(), i, g);
-    wblocks[i] = p.dense[i]->weight.split_with_sizes(sizes, 1);
-    width[i] = p.dense[i]->weight.size(0);
+  // Without gradients (inference) the rearranged weights are kept until a
+  // parameter changes; with gradients they are part of the graph.
+  DerivedWeights fresh;
+  const DerivedWeights* w = &fresh;
+  if (p.cache && !torch::GradMode::is_enabled()) {
+    std::vector<int64_t> key = weights_key(p);
+    if (key != p.cache->key || p.cache->weights.width.empty()) {
+      p.cache->weights = derive_weights(o, p);
+      p.cache->key = std::move(key);
+    }
+    w = &p.cache->weights;
+  } else {
+    fresh = derive_weights(o, p);
   }
-  // Rows of the stacked weights [sum of widths, ...] of `from`..last layer
-  // for input block `block`.
-  auto stacked = [&](int from, int block) {
-    std::vector<torch::Tensor> rows;
-    for (int i = from; i < layers; ++i) rows.push_back(wblocks[i][block]);
-    return torch::cat(rows, 0);
-  };
 
   // Variable codes of the instances: [U, V].
   const torch::Tensor inst = long_tensor(vi.table_rows, {u, kSlotWidth}, dev);
-  const torch::Tensor codes = torch::selu(bag_sum(var_table(p, o.embedding_dim), inst));
+  const torch::Tensor codes = torch::selu(bag_sum(w->table, inst));
 
-  // Their contributions to every layer, [U, N] (instances are grouped by slot).
+  // Their contributions to every layer, [U, N] (instances are grouped by
+  // slot), summed per example row.
   std::vector<torch::Tensor> parts;
   std::vector<int64_t> per_slot;
   for (int s = 0; s < kStateVars; ++s) per_slot.push_back(vi.slot_start[s + 1] - vi.slot_start[s]);
   const auto slot_codes = codes.split_with_sizes(per_slot, 0);
   for (int s = 0; s < kStateVars; ++s)
-    if (per_slot[s] > 0) parts.push_back(torch::mm(slot_codes[s], stacked(0, s).t()));
-  std::vector<torch::Tensor> bias;
-  for (const auto& layer : p.dense) bias.push_back(layer->bias);
+    if (per_slot[s] > 0) parts.push_back(torch::mm(slot_codes[s], w->slot[s]));
   const torch::Tensor rows = long_tensor(vi.row_instances, {r, kStateVars}, dev);
-  const torch::Tensor pre_all = bag_sum(torch::cat(parts, 0), rows) + torch::cat(bias, 0);
-  std::vector<torch::Tensor> pre = pre_all.split_with_sizes(width, 1);  // per layer
+  const torch::Tensor pre_all = bag_sum(torch::cat(parts, 0), rows) + w->bias;
+  std::vector<torch::Tensor> pre = pre_all.split_with_sizes(w->width, 1);  // per layer
 
   // Dense layers: h_k (the output of layer k-1) is multiplied once by its
   // blocks of layers k..L-1, and each piece added to that layer's input.
   torch::Tensor h = torch::selu(pre[0]);
   for (int k = 1; k < layers; ++k) {
-    const torch::Tensor prod = torch::mm(h, stacked(k, kStateVars + k - 1).t());
-    const auto pieces = prod.split_with_sizes(std::vector<int64_t>(width.begin() + k, width.end()), 1);
+    const torch::Tensor prod = torch::mm(h, w->later[k - 1]);
+    const auto pieces =
+        prod.split_with_sizes(std::vector<int64_t>(w->width.begin() + k, w->width.end()), 1);
     for (int j = k; j < layers; ++j) pre[j] = pre[j] + pieces[j - k];
     h = torch::selu(pre[k]);
   }

@@ -26,11 +26,28 @@
 
 namespace npeps {
 
+// The parameters rearranged for the fast path (derived from them).
+struct DerivedWeights {
+  torch::Tensor table;                // [20 * 513 + 3, V]
+  std::vector<torch::Tensor> slot;    // per variable: [V, sum of layer widths]
+  std::vector<torch::Tensor> later;   // per layer k >= 1: [growth, widths of layers k..]
+  torch::Tensor bias;                 // all layers' biases
+  std::vector<int64_t> width;         // per layer
+};
+
+// DerivedWeights kept across inference calls, with the parameters' data
+// pointers and versions they were derived from.
+struct EncoderCache {
+  std::vector<int64_t> key;
+  DerivedWeights weights;
+};
+
 struct StateEncoderParts {
   torch::nn::Embedding& embedding;
   torch::nn::Linear& var_encoder;
   std::vector<torch::nn::Linear>& dense;
   const torch::Tensor& type_table;  // [3, 2]
+  EncoderCache* cache = nullptr;     // used without gradients (inference)
 };
 
 // The state embedding [B, hidden_dim]: the mean over each state's real
