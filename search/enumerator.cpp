@@ -1,5 +1,6 @@
 #include "search/enumerator.h"
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <string>
@@ -319,9 +320,12 @@ SearchResult enumerate(const std::vector<Example>& examples, const EnumeratorOpt
   const std::optional<Type> out_type = check_examples(examples, opts);
   if (out_type) {
     // ~15 KB of state: on the heap, not the caller's (possibly small) stack.
-    auto state = std::make_unique<Enumerator>(examples, *out_type, opts, limits);
+    SearchLimits live = limits;  // the enumerator reads its deadline; after_length may move it
+    auto state = std::make_unique<Enumerator>(examples, *out_type, opts, live);
     for (int length = 1; length <= opts.max_length && !state->stopped(); ++length) {
-      if (Clock::now() >= limits.deadline) break;
+      if (length > 1 && opts.after_length)
+        live.deadline = std::min(limits.deadline, opts.after_length(length - 1, state->nodes()));
+      if (Clock::now() >= live.deadline) break;
       if (state->search(length)) {
         Program p = state->program();
         if (!satisfies(p, examples))

@@ -4,6 +4,8 @@
 // variables and observational equivalence.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <vector>
 
@@ -21,6 +23,12 @@ struct EnumeratorOptions {
   // allows is large for 2- and 3-input tasks; turn it off for tasks whose
   // solution may ignore an input (then such inputs are never required).
   bool require_inputs_used = true;
+  // Called after each length is searched without success, with that length
+  // and the nodes spent so far; returns the deadline for the rest of the
+  // search (the earlier of it and limits.deadline applies; a past time
+  // stops the search). Lets a caller hand over to another method once the
+  // next length would cost too much (search/exhaustive_phase.h).
+  std::function<Clock::time_point(int length, std::uint64_t nodes)> after_length;
 };
 
 inline constexpr int kMaxEnumLength = 32;  // largest accepted max_length

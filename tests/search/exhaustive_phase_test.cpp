@@ -1,0 +1,128 @@
+// The exhaustive phase before a guided search (search/exhaustive_phase.h).
+#include "search/exhaustive_phase.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "search/beam_search.h"
+#include "tests/search/beam_test_policies.h"
+
+namespace npeps {
+namespace {
+
+using test::examples_of;
+using test::stmt;
+using F = Function;
+using L = Lambda;
+
+Value list(std::vector<int> xs) { return Value::list(xs); }
+
+// Uniform, except that every TAKE statement is ranked last.
+class TakeLastPolicy final : public Policy {
+ public:
+  void evaluate(std::span<const PartialProgram> batch, PolicyOutput& out) override {
+    inner_.evaluate(batch, out);
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      for (int s = 0; s < kNumStatements; ++s)
+        if (op(statement_at(s).op).function == F::Take)
+          out.statement_logprob[i * kNumStatements + s] = -1e9f;
+  }
+
+ private:
+  UniformPolicy inner_;
+};
+
+// "The first k elements (k an INT input), sorted": two statements, the
+// first of which the policy ranks last.
+std::vector<Example> take_then_sort() {
+  Program target{{Type::Int, Type::List}, {stmt(F::Take, L::None, 0, 1), stmt(F::Sort, L::None, 2)}};
+  return examples_of(target, {{Value::integer(3), list({5, -1, 4, 9, 2})},
+                              {Value::integer(2), list({7, 3, 8})},
+                              {Value::integer(4), list({0, -5, 6, 1, -2, 3})},
+                              {Value::integer(1), list({4, 2})},
+                              {Value::integer(3), list({9, 8, 1, 0, 7})}});
+}
+
+TEST(ExhaustivePhase, FindsATwoStatementProgramThePolicyRanksLast) {
+  const auto ex = take_then_sort();
+  TakeLastPolicy policy;
+  SearchLimits limits;
+  limits.max_nodes = 5000;  // CAB alone needs ~18,000 nodes here (the width must reach TAKE)
+  auto guided = [&](const SearchLimits& l) { return beam_search(ex, policy, BeamSearchOptions{}, l); };
+  const SearchResult alone = guided(limits);
+  EXPECT_FALSE(alone.solved()) << "the guided search alone should miss it within the budget; nodes "
+                               << alone.stats.nodes << " checks " << alone.stats.checks;
+
+  const SearchResult both = exhaustive_then(ex, limits, ExhaustivePhaseOptions{}, guided);
+  ASSERT_TRUE(both.solved());
+  EXPECT_TRUE(satisfies(*both.program, ex));
+  EXPECT_EQ(both.program->statements.size(), 2u);
+  EXPECT_EQ(both.stats.model_calls, 0u);  // found before the guided phase
+
+  const SearchResult timed =
+      exhaustive_then(ex, SearchLimits::with_timeout(5), ExhaustivePhaseOptions{}, guided);
+  ASSERT_TRUE(timed.solved());
+  EXPECT_LT(timed.stats.time_s, 1.0);
+}
+
+// A task no short program solves (a 20-element output from short inputs):
+// the enumerator hands over and the guided search gets the rest.
+std::vector<Example> unreachable() {
+  std::vector<Example> ex(3);
+  for (int i = 0; i < 3; ++i) {
+    ex[i].inputs = {list({i, 2, -3})};
+    ex[i].output = Value::list(std::vector<int>(kMaxListLength, 200 + i));
+  }
+  return ex;
+}
+
+TEST(ExhaustivePhase, UnderANodeBudgetTheGuidedSearchGetsTheNodesLeft) {
+  SearchLimits limits;
+  limits.max_nodes = 100000;
+  ExhaustivePhaseOptions o;
+  int calls = 0;
+  std::uint64_t given = 0;
+  const SearchResult r = exhaustive_then(unreachable(), limits, o, [&](const SearchLimits& l) {
+    ++calls;
+    given = l.max_nodes;
+    return SearchResult{};
+  });
+  EXPECT_FALSE(r.solved());
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(r.stats.nodes, static_cast<std::uint64_t>(std::ceil(100000 * o.partial_share)));
+  EXPECT_EQ(given, limits.max_nodes - r.stats.nodes);
+}
+
+// Generous bounds only: this checks the hand-over, not the clock.
+TEST(ExhaustivePhase, UnderADeadlineTheEnumeratorHandsOverBeforeItsShareEnds) {
+  const SearchLimits limits = SearchLimits::with_timeout(1.0);
+  ExhaustivePhaseOptions o;
+  int calls = 0;
+  Clock::time_point handed{};
+  const Clock::time_point start = Clock::now();
+  exhaustive_then(unreachable(), limits, o, [&](const SearchLimits& l) {
+    ++calls;
+    handed = Clock::now();
+    EXPECT_EQ(l.deadline, limits.deadline);
+    return SearchResult{};
+  });
+  EXPECT_EQ(calls, 1);
+  EXPECT_LE(std::chrono::duration<double>(handed - start).count(), o.full_share + 0.2);
+}
+
+TEST(ExhaustivePhase, DisabledRunsTheGuidedSearchAlone) {
+  ExhaustivePhaseOptions o;
+  o.enabled = false;
+  int calls = 0;
+  const SearchResult r = exhaustive_then(take_then_sort(), SearchLimits::with_timeout(5), o,
+                                         [&](const SearchLimits&) {
+                                           ++calls;
+                                           return SearchResult{};
+                                         });
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(r.stats.nodes, 0u);
+}
+
+}  // namespace
+}  // namespace npeps
