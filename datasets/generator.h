@@ -61,8 +61,8 @@ struct GeneratorOptions {
   // How hard the balancer pushes (its acceptance exponent). Higher: closer
   // to uniform, more candidates drawn per kept program. Measured at
   // lengths 4 / 12 (function max/min, candidates per kept program against
-  // the plain generator): 16 gives 2.2 / 3.6 against 4.2 / 6.5, at 3x / 7x
-  // the candidates.
+  // the plain generator): 16 gives 2.2 / 3.6 against 4.3 / 6.4, at 3.6x /
+  // 8.5x the candidates; 8 gives 2.6 / 4.3 at 2.2x / 3.7x (README).
   double balance_strength = 16.0;
   std::uint64_t seed = 1;  // same seed and options -> same output, whatever `threads`
   int threads = 0;         // TBB worker threads; 0 = all cores
