@@ -16,8 +16,11 @@ namespace npeps {
 namespace {
 
 constexpr int kFormatVersion = 1;
-// A shard stops a length at (programs_per_length / N) * kShardMargin + kShardSlack
-// locally new programs: cross-shard duplicates make the union smaller than the sum.
+// A shard stops a length at (programs_per_length / N) * kShardMargin *
+// duplicate_factor + kShardSlack locally new programs. The union of N
+// shards has more duplicates than each shard sees: with a local duplicate
+// rate q, the run's is taken as 1 - (1 - q)^N, and duplicate_factor is the
+// ratio of the two survival rates, (1 - q) / (1 - q)^N, capped at 4.
 constexpr double kShardMargin = 1.15;
 constexpr std::size_t kShardSlack = 4;
 constexpr std::size_t kMaxChunksPerBatch = 256;
@@ -77,14 +80,24 @@ ChunkResult chunk_from_json(const nlohmann::json& j, const std::string& where) {
   return r;
 }
 
+struct LocalCounts {
+  std::size_t seen = 0;        // candidates not excluded
+  std::size_t duplicates = 0;  // of those, already kept by this shard
+};
+
 // Candidates of a batch against the shard's own kept set (and balancer,
 // when used): the count of locally new ones.
 std::size_t count_new(const std::vector<ChunkResult>& results, const SignatureSet& excluded,
-                      SignatureSet& kept, OpBalancer* balancer) {
+                      SignatureSet& kept, OpBalancer* balancer, LocalCounts& counts) {
   std::size_t fresh = 0;
   for (const ChunkResult& r : results)
     for (const Candidate& c : r.candidates) {
-      if (excluded.count(c.signature) || kept.count(c.signature)) continue;
+      if (excluded.count(c.signature)) continue;
+      ++counts.seen;
+      if (kept.count(c.signature)) {
+        ++counts.duplicates;
+        continue;
+      }
       if (balancer) {
         if (!balancer->admits(c.program, c.signature)) continue;
         balancer->add(c.program);
@@ -93,6 +106,14 @@ std::size_t count_new(const std::vector<ChunkResult>& results, const SignatureSe
       ++fresh;
     }
   return fresh;
+}
+
+// The locally new programs shard wants at a length (see kShardMargin).
+std::size_t shard_target(std::size_t programs, int n, const LocalCounts& counts) {
+  const double q = counts.seen ? double(counts.duplicates) / double(counts.seen) : 0.0;
+  const double factor = std::min(4.0, (1.0 - q) / std::max(1e-9, std::pow(1.0 - q, n)));
+  const double share = kShardMargin * factor * double(programs) / double(n);
+  return std::min(programs, static_cast<std::size_t>(std::ceil(share)) + kShardSlack);
 }
 
 }  // namespace
@@ -178,17 +199,16 @@ void generate_shard(const GeneratorOptions& opts, ShardSpec spec, std::ostream& 
   SignatureSet kept;
   GeneratorStats local;
   const auto n = static_cast<std::uint64_t>(spec.count);
-  const std::size_t target = std::min<std::size_t>(
-      opts.programs_per_length,
-      static_cast<std::size_t>(std::ceil(kShardMargin * double(opts.programs_per_length) / double(n))) +
-          kShardSlack);
   const std::size_t max_batch = std::max<std::size_t>(1, kMaxChunksPerBatch / n);
   for (int length : lengths) {
     LengthStats ls;
     ls.length = length;
-    OpBalancer balancer(opts.seed ^ static_cast<std::uint64_t>(length), opts.balance_strength);
+    OpBalancer balancer(opts.seed ^ static_cast<std::uint64_t>(length), opts.balance_strength,
+                        OpBalancer::kPrior / static_cast<double>(n));
     std::uint64_t next = 0;  // the shard's own chunk count so far
     int stalled = 0;
+    LocalCounts counts;
+    std::size_t target = shard_target(opts.programs_per_length, spec.count, counts);
     // The single run's schedule scaled by 1/N, plus one stalled batch of margin.
     while (ls.kept < target && stalled <= opts.stall_batches) {
       const std::size_t need = target - ls.kept;
@@ -206,8 +226,10 @@ void generate_shard(const GeneratorOptions& opts, ShardSpec spec, std::ostream& 
         out << chunk_to_json(length, chunks[i], results[i]).dump() << '\n';
         add_counts(ls, results[i].stats);
       }
-      const std::size_t fresh = count_new(results, excluded, kept, opts.balanced ? &balancer : nullptr);
+      const std::size_t fresh =
+          count_new(results, excluded, kept, opts.balanced ? &balancer : nullptr, counts);
       ls.kept += fresh;
+      target = shard_target(opts.programs_per_length, spec.count, counts);
       const bool saturated = ls.kept < target && double(fresh) < opts.min_new_fraction *
                                                                      double(count * kCandidatesPerChunk);
       stalled = (fresh == 0 || saturated) ? stalled + 1 : 0;

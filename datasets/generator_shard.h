@@ -7,8 +7,9 @@
 // dedup, exclusion and the batch schedule then run in chunk order. Shard I
 // computes chunks I, I+N, I+2N, ... of every length and writes them, not
 // yet deduplicated, to its file; it stops a length once its own chunks
-// (deduplicated among themselves) hold about programs_per_length / N
-// programs plus a margin, or stall. The merge replays the single run's
+// (deduplicated and balanced among themselves) hold about
+// programs_per_length / N programs plus a margin that allows for the
+// duplicates between shards, or stall. The merge replays the single run's
 // schedule over the union of the shards' chunks; a chunk the replay needs
 // that no shard computed (shards stop on local estimates) is computed by
 // the merge itself, so the output is always identical, and only the work

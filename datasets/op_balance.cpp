@@ -5,14 +5,6 @@
 #include "datasets/random.h"
 
 namespace npeps {
-namespace {
-
-// Pseudo-count, in statements, pulling the kept shares toward the target
-// while few programs are kept.
-constexpr double kPrior = 400.0;
-
-}  // namespace
-
 double target_share(OperatorId id) {
   const Function f = op(id).function;
   int lambdas = 0;
@@ -20,15 +12,16 @@ double target_share(OperatorId id) {
   return 1.0 / (kNumFunctions * lambdas);
 }
 
-OpBalancer::OpBalancer(std::uint64_t seed, double strength) : seed_(seed), strength_(strength) {}
+OpBalancer::OpBalancer(std::uint64_t seed, double strength, double prior)
+    : seed_(seed), strength_(strength), prior_(prior) {}
 
 bool OpBalancer::admits(const Program& p, const Signature& signature) const {
   if (p.statements.empty()) return true;
   double log_ratio = 0;
-  const double total = static_cast<double>(kept_.statements) + kPrior;
+  const double total = static_cast<double>(kept_.statements) + prior_;
   for (const Statement& s : p.statements) {
     const double target = target_share(s.op);
-    const double kept = (static_cast<double>(kept_.ops[s.op]) + kPrior * target) / total;
+    const double kept = (static_cast<double>(kept_.ops[s.op]) + prior_ * target) / total;
     log_ratio += std::log(target / kept);
   }
   const double log_accept = strength_ * log_ratio / static_cast<double>(p.statements.size());

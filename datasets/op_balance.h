@@ -24,8 +24,14 @@ namespace npeps {
 
 class OpBalancer {
  public:
+  // Pseudo-count, in statements, pulling the kept shares toward the target
+  // while few programs are kept.
+  static constexpr double kPrior = 400.0;
+
   // strength: the exponent above (GeneratorOptions::balance_strength).
-  OpBalancer(std::uint64_t seed, double strength);
+  // prior: the pseudo-count (a shard that sees 1/N of the candidates uses
+  // kPrior / N, so its decisions follow the single run's).
+  OpBalancer(std::uint64_t seed, double strength, double prior = kPrior);
   // Whether to keep p now. Does not record it; call add() when it is kept.
   bool admits(const Program& p, const Signature& signature) const;
   void add(const Program& p) { kept_.add(p); }
@@ -34,6 +40,7 @@ class OpBalancer {
  private:
   std::uint64_t seed_;
   double strength_;
+  double prior_;
   OpHistogram kept_;
 };
 
