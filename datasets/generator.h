@@ -42,7 +42,7 @@ struct GeneratorOptions {
   std::vector<int> lengths = {4};  // program lengths (statements), 1..32; run in increasing order
   std::size_t programs_per_length = 1000;  // deduplicated programs wanted per length
   int max_inputs = 3;                      // inputs per program, 1..3
-  int num_examples = 5;                    // examples per program, 1..10 (the most, with min_examples)
+  int num_examples = 5;                    // examples per program, 1..10 (the most)
   // 0: every task has num_examples examples. 1..num_examples: each task's
   // count is drawn uniformly in [min_examples, num_examples].
   int min_examples = 0;

@@ -29,7 +29,7 @@ struct Candidate {
 
 struct ChunkResult {
   std::vector<Candidate> candidates;  // passed every filter but dedup and exclusion
-  LengthStats stats;  // counts up to and including `redundant`, and example draws
+  LengthStats stats;                  // counts up to and including `redundant`, and example draws
 };
 
 // What every chunk of one length needs. Not owning; all referenced objects

@@ -61,8 +61,8 @@ std::pair<int, int> parse_example_range(const std::string& s) {
 std::vector<IntRange> parse_value_scales(const std::string& s) {
   if (s == "mixed") return mixed_value_scales();
   const std::string what =
-      "expected 'mixed' or ranges LO:HI within -256:255, comma-separated (e.g. --value-scales=-50:50), "
-      "got '" + s + "'";
+      "expected 'mixed' or ranges LO:HI within -256:255, comma-separated "
+      "(e.g. --value-scales=-50:50), got '" + s + "'";
   std::vector<IntRange> out;
   for (const std::string& part : split(s, ',')) {
     const auto colon = part.find(':');

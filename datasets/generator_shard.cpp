@@ -35,11 +35,12 @@ std::string signature_hex(const Signature& s) {
 Signature signature_from_hex(const std::string& h) {
   if (h.size() != 32 || h.find_first_not_of("0123456789abcdef") != std::string::npos)
     throw GeneratorError("bad signature '" + h + "'");
-  return Signature{std::stoull(h.substr(16), nullptr, 16), std::stoull(h.substr(0, 16), nullptr, 16)};
+  return Signature{std::stoull(h.substr(16), nullptr, 16),
+                   std::stoull(h.substr(0, 16), nullptr, 16)};
 }
 
 nlohmann::json stats_to_json(const LengthStats& s) {
-  return {s.candidates, s.no_structure, s.no_examples, s.constant,
+  return {s.candidates, s.no_structure,  s.no_examples,    s.constant,
           s.redundant,  s.example_draws, s.example_accepts};
 }
 
@@ -65,7 +66,9 @@ nlohmann::json chunk_to_json(int length, std::uint64_t chunk, const ChunkResult&
     j["signature"] = signature_hex(c.signature);
     cands.push_back(std::move(j));
   }
-  return {{"length", length}, {"chunk", chunk}, {"stats", stats_to_json(r.stats)},
+  return {{"length", length},
+          {"chunk", chunk},
+          {"stats", stats_to_json(r.stats)},
           {"candidates", std::move(cands)}};
 }
 
@@ -149,7 +152,8 @@ GeneratorOptions generator_options_from_json(const nlohmann::json& j) {
     o.max_inputs = j.at("max_inputs");
     o.num_examples = j.at("num_examples");
     o.min_examples = j.at("min_examples");
-    for (const nlohmann::json& s : j.at("value_scales")) o.value_scales.push_back({s.at(0), s.at(1)});
+    for (const nlohmann::json& s : j.at("value_scales"))
+      o.value_scales.push_back({s.at(0), s.at(1)});
     o.balanced = j.at("balanced");
     o.balance_strength = j.at("balance_strength");
     o.seed = j.at("seed");
@@ -230,8 +234,9 @@ void generate_shard(const GeneratorOptions& opts, ShardSpec spec, std::ostream& 
           count_new(results, excluded, kept, opts.balanced ? &balancer : nullptr, counts);
       ls.kept += fresh;
       target = shard_target(opts.programs_per_length, spec.count, counts);
-      const bool saturated = ls.kept < target && double(fresh) < opts.min_new_fraction *
-                                                                     double(count * kCandidatesPerChunk);
+      const bool saturated =
+          ls.kept < target &&
+          double(fresh) < opts.min_new_fraction * double(count * kCandidatesPerChunk);
       stalled = (fresh == 0 || saturated) ? stalled + 1 : 0;
       if (opts.progress) opts.progress(ls.kept, target);
     }
@@ -268,7 +273,8 @@ std::vector<Task> merge_shards(const std::vector<std::string>& paths, int thread
             options = j.at("options");
             excluded_hex = j.at("excluded");
             seen.assign(static_cast<std::size_t>(of), false);
-          } else if (count != of || j.at("options") != options || j.at("excluded") != excluded_hex) {
+          } else if (count != of || j.at("options") != options ||
+                     j.at("excluded") != excluded_hex) {
             throw GeneratorError("a shard of a different run (options, exclusions or N differ)");
           }
           if (index < 0 || index >= of || seen[static_cast<std::size_t>(index)])
@@ -287,8 +293,7 @@ std::vector<Task> merge_shards(const std::vector<std::string>& paths, int thread
   }
   for (int i = 0; i < of; ++i)
     if (!seen[static_cast<std::size_t>(i)])
-      throw GeneratorError("shard " + std::to_string(i) + "/" + std::to_string(of) +
-                           " is missing");
+      throw GeneratorError("shard " + std::to_string(i) + "/" + std::to_string(of) + " is missing");
 
   GeneratorOptions opts = generator_options_from_json(options);
   opts.threads = threads;

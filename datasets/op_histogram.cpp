@@ -40,7 +40,8 @@ std::size_t OpHistogram::function_count(Function f) const {
 
 double OpHistogram::function_ratio() const {
   std::vector<std::size_t> counts;
-  for (int f = 0; f < kNumFunctions; ++f) counts.push_back(function_count(static_cast<Function>(f)));
+  for (int f = 0; f < kNumFunctions; ++f)
+    counts.push_back(function_count(static_cast<Function>(f)));
   return ratio(counts);
 }
 
@@ -59,7 +60,8 @@ std::string OpHistogram::format() const {
   out += "functions (share of " + std::to_string(statements) + " statements):";
   for (int f = 0; f < kNumFunctions; ++f) {
     const std::size_t n = function_count(static_cast<Function>(f));
-    std::snprintf(buf, sizeof buf, " %s %.1f%%", std::string(function_name(static_cast<Function>(f))).c_str(),
+    std::snprintf(buf, sizeof buf, " %s %.1f%%",
+                  std::string(function_name(static_cast<Function>(f))).c_str(),
                   100.0 * static_cast<double>(n) / total);
     out += buf;
   }

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -92,7 +91,7 @@ TEST(GeneratorShard, MergeComputesChunksNoShardHas) {
 TEST(GeneratorShard, MergeRejectsIncompleteOrMixedSets) {
   const GeneratorOptions o = run_options();
   const auto three = write_shards(o, 3, "set");
-  EXPECT_THROW(merge_shards({three[0], three[2]}, 1), GeneratorError);    // shard 1 missing
+  EXPECT_THROW(merge_shards({three[0], three[2]}, 1), GeneratorError);  // shard 1 missing
   EXPECT_THROW(merge_shards({three[0], three[0], three[1], three[2]}, 1), GeneratorError);
   GeneratorOptions other = o;
   other.seed = 99;

@@ -23,8 +23,8 @@ std::vector<std::filesystem::path> suite_files() {
 TEST(Suites, TheSuitesAreThere) {
   std::set<std::string> names;
   for (const auto& p : suite_files()) names.insert(p.filename().string());
-  for (const char* f : {"handwritten.jsonl", "e1.jsonl", "e2_l5.jsonl", "e2_l8.jsonl", "e2_l10.jsonl",
-                        "e2_l12.jsonl", "e2_l14.jsonl"})
+  for (const char* f : {"handwritten.jsonl", "e1.jsonl", "e2_l5.jsonl", "e2_l8.jsonl",
+                        "e2_l10.jsonl", "e2_l12.jsonl", "e2_l14.jsonl"})
     EXPECT_TRUE(names.count(f)) << f;
 }
 
@@ -44,7 +44,8 @@ TEST(Suites, EveryTaskIsSolvedByItsReferenceProgram) {
       EXPECT_LE(t.examples.size(), static_cast<std::size_t>(kMaxExamples));
       for (std::size_t e = 0; e < t.examples.size(); ++e) {
         const RunResult r = run(*t.program, t.examples[e].inputs);
-        EXPECT_TRUE(r.status == EvalStatus::Ok && r.output == t.examples[e].output) << "example " << e;
+        EXPECT_TRUE(r.status == EvalStatus::Ok && r.output == t.examples[e].output)
+            << "example " << e;
       }
     }
   }
