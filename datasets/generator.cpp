@@ -1,34 +1,32 @@
 #include "datasets/generator.h"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <string>
-#include <unordered_set>
 
-#include "datasets/behaviour.h"
+#include "datasets/generator_chunk.h"
+#include "datasets/op_balance.h"
 #include "datasets/program_eval.h"
-#include "datasets/random_program.h"
 
 namespace npeps {
 namespace {
 
-constexpr int kCandidatesPerChunk = 16;  // candidates one RNG stream draws
 constexpr int kMaxChunksPerBatch = 256;
 
-struct Candidate {
-  Program program;
-  std::vector<Example> examples;
-  Signature signature;
-};
+std::string task_id(int length, std::size_t index) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "L%d-%06zu", length, index);
+  return buf;
+}
 
-struct ChunkResult {
-  std::vector<Candidate> candidates;
-  LengthStats stats;  // counts up to and including `redundant`, and example draws
-};
+std::vector<int> sorted_lengths(const GeneratorOptions& opts) {
+  std::vector<int> lengths = opts.lengths;
+  std::sort(lengths.begin(), lengths.end());
+  lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
+  return lengths;
+}
+
+}  // namespace
 
 void validate(const GeneratorOptions& o) {
   auto fail = [](const std::string& m) { throw GeneratorError("generator options: " + m); };
@@ -38,6 +36,13 @@ void validate(const GeneratorOptions& o) {
       fail("length " + std::to_string(l) + " is outside 1.." + std::to_string(kMaxGeneratedLength));
   if (o.max_inputs < 1 || o.max_inputs > kMaxInputs) fail("max_inputs must be in 1..3");
   if (o.num_examples < 1 || o.num_examples > kMaxExamples) fail("num_examples must be in 1..10");
+  if (o.min_examples < 0 || o.min_examples > o.num_examples)
+    fail("min_examples must be in 0..num_examples");
+  for (IntRange s : o.value_scales)
+    if (!s.valid() || s.lo < kIntMin || s.hi > kIntMax)
+      fail("value scale [" + std::to_string(s.lo) + ", " + std::to_string(s.hi) +
+           "] is empty or outside [-256, 255]");
+  if (!(o.balance_strength > 0)) fail("balance_strength must be > 0");
   if (o.threads < 0) fail("threads must be >= 0");
   if (o.example_attempts < o.num_examples) fail("example_attempts must be >= num_examples");
   if (o.probes < 1) fail("probes must be >= 1");
@@ -48,124 +53,44 @@ void validate(const GeneratorOptions& o) {
     fail("constraints out of range");
 }
 
-// Draws up to opts.num_examples examples; false when too few are found.
-bool sample_examples(const Program& p, const GeneratorOptions& opts, Rng& rng,
-                     std::vector<Example>& examples, LengthStats& st) {
-  const int k = static_cast<int>(p.inputs.size());
-  std::vector<Constraint> cs;
-  if (opts.use_constraints) {
-    cs = propagate_constraints(p, opts.constraints);
-  } else {
-    cs.resize(k);
-    for (Constraint& c : cs) {
-      c.min_length = opts.constraints.input_min_length;
-      c.value = {0, opts.constraints.index_max};
-    }
-  }
-  for (int i = 0; i < k; ++i)
-    if (!cs[i].satisfiable(p.inputs[i])) return false;
-  examples.clear();
-  Value vars[kMaxGeneratedVars];
-  for (int a = 0;
-       a < opts.example_attempts && static_cast<int>(examples.size()) < opts.num_examples; ++a) {
-    ++st.example_draws;
-    for (int i = 0; i < k; ++i) vars[i] = sample_value(cs[i], p.inputs[i], rng);
-    bool seen = false;
-    for (const Example& e : examples) seen |= std::equal(vars, vars + k, e.inputs.begin());
-    if (seen) continue;
-    if (run_into(p, vars) != EvalStatus::Ok) continue;
-    const Value& out = vars[p.num_vars() - 1];
-    if (out.is_null()) continue;
-    ++st.example_accepts;
-    examples.push_back(Example{std::vector<Value>(vars, vars + k), out});
-  }
-  return static_cast<int>(examples.size()) == opts.num_examples;
+std::vector<IntRange> mixed_value_scales() {
+  return {{-256, 255}, {-128, 127}, {-64, 63}, {-50, 50}, {-10, 10}, {0, 10}};
 }
 
-ChunkResult run_chunk(const GeneratorOptions& opts, const ProbeSet& probes, int length,
-                      std::uint64_t chunk) {
-  ChunkResult res;
-  LengthStats& st = res.stats;
-  Rng rng(derive_seed(opts.seed, static_cast<std::uint64_t>(length), chunk));
-  Candidate c;
-  for (int n = 0; n < kCandidatesPerChunk; ++n) {
-    ++st.candidates;
-    if (!random_program(rng, length, opts.max_inputs, c.program)) {
-      ++st.no_structure;
+void apply_training_mixture(GeneratorOptions& o) {
+  o.value_scales = mixed_value_scales();
+  o.min_examples = 1;
+  o.num_examples = 5;
+  o.balanced = true;
+}
+
+SignatureSet excluded_signatures(const std::vector<Task>* exclude, const ProbeSet& probes) {
+  SignatureSet out;
+  if (!exclude) return out;
+  for (const Task& t : *exclude) {
+    if (!t.program || t.program->statements.size() > static_cast<std::size_t>(kMaxGeneratedLength))
+      continue;
+    try {
+      check(*t.program);
+    } catch (const ProgramError&) {
       continue;
     }
-    if (!sample_examples(c.program, opts, rng, c.examples, st)) {
-      ++st.no_examples;
-      continue;
-    }
-    bool all_equal = opts.num_examples > 1;
-    for (const Example& e : c.examples) all_equal &= e.output == c.examples[0].output;
-    if (all_equal) {
-      ++st.constant;
-      continue;
-    }
-    const Behaviour b = analyse_behaviour(c.program, probes);
-    if (b.constant_output) {
-      ++st.constant;
-      continue;
-    }
-    if (opts.reject_redundant && b.redundant) {
-      ++st.redundant;
-      continue;
-    }
-    c.signature = b.signature;
-    res.candidates.push_back(c);
+    out.insert(behaviour_signature(*t.program, probes));
   }
-  return res;
+  return out;
 }
 
-void add_counts(LengthStats& to, const LengthStats& from) {
-  to.candidates += from.candidates;
-  to.no_structure += from.no_structure;
-  to.no_examples += from.no_examples;
-  to.constant += from.constant;
-  to.redundant += from.redundant;
-  to.example_draws += from.example_draws;
-  to.example_accepts += from.example_accepts;
-}
-
-std::string task_id(int length, std::size_t index) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "L%d-%06zu", length, index);
-  return buf;
-}
-
-}  // namespace
-
-std::vector<Task> generate(const GeneratorOptions& opts, GeneratorStats* stats) {
-  validate(opts);
-  std::vector<int> lengths = opts.lengths;
-  std::sort(lengths.begin(), lengths.end());
-  lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
-
-  const ProbeSet probes(ProbeOptions{.count = opts.probes});
-  std::unordered_set<Signature, SignatureHash> excluded, kept;
-  if (opts.exclude) {
-    for (const Task& t : *opts.exclude) {
-      if (!t.program ||
-          t.program->statements.size() > static_cast<std::size_t>(kMaxGeneratedLength))
-        continue;
-      try {
-        check(*t.program);
-      } catch (const ProgramError&) {
-        continue;
-      }
-      excluded.insert(behaviour_signature(*t.program, probes));
-    }
-  }
-
-  tbb::task_arena arena(opts.threads > 0 ? opts.threads : tbb::task_arena::automatic);
+std::vector<Task> assemble(const GeneratorOptions& opts, const SignatureSet& excluded,
+                           const ChunkSource& source, GeneratorStats* stats) {
+  const std::vector<int> lengths = sorted_lengths(opts);
+  SignatureSet kept;
   GeneratorStats local;
   std::vector<Task> out;
   const std::size_t wanted_total = opts.programs_per_length * lengths.size();
   for (int length : lengths) {
     LengthStats ls;
     ls.length = length;
+    OpBalancer balancer(opts.seed ^ static_cast<std::uint64_t>(length), opts.balance_strength);
     std::uint64_t next_chunk = 0;
     int stalled = 0;
     while (ls.kept < opts.programs_per_length && stalled < opts.stall_batches) {
@@ -177,13 +102,7 @@ std::vector<Task> generate(const GeneratorOptions& opts, GeneratorStats* stats) 
       const std::size_t chunks = std::clamp<std::size_t>(
           static_cast<std::size_t>(1.2 * double(need) / yield / kCandidatesPerChunk) + 1, 1,
           kMaxChunksPerBatch);
-      std::vector<ChunkResult> results(chunks);
-      arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1), [&](const auto& r) {
-          for (std::size_t c = r.begin(); c != r.end(); ++c)
-            results[c] = run_chunk(opts, probes, length, next_chunk + c);
-        });
-      });
+      std::vector<ChunkResult> results = source(length, next_chunk, chunks);
       next_chunk += chunks;
       const std::size_t before = ls.kept;
       const std::size_t candidates_before = ls.candidates;
@@ -195,10 +114,18 @@ std::vector<Task> generate(const GeneratorOptions& opts, GeneratorStats* stats) 
             ++ls.excluded;
             continue;
           }
-          if (!kept.insert(c.signature).second) {
+          if (kept.count(c.signature)) {
             ++ls.duplicate;
             continue;
           }
+          if (opts.balanced) {
+            if (!balancer.admits(c.program, c.signature)) {
+              ++ls.unbalanced;
+              continue;
+            }
+            balancer.add(c.program);
+          }
+          kept.insert(c.signature);
           Task t;
           t.id = task_id(length, ls.kept);
           t.examples = std::move(c.examples);
@@ -219,6 +146,21 @@ std::vector<Task> generate(const GeneratorOptions& opts, GeneratorStats* stats) 
   }
   if (stats) *stats = std::move(local);
   return out;
+}
+
+std::vector<Task> generate(const GeneratorOptions& opts, GeneratorStats* stats) {
+  validate(opts);
+  const ProbeSet probes(ProbeOptions{.count = opts.probes});
+  const SignatureSet excluded = excluded_signatures(opts.exclude, probes);
+  ChunkComputer computer(opts, probes);
+  return assemble(
+      opts, excluded,
+      [&](int length, std::uint64_t first, std::size_t count) {
+        std::vector<std::uint64_t> chunks(count);
+        for (std::size_t i = 0; i < count; ++i) chunks[i] = first + i;
+        return computer.compute(length, chunks);
+      },
+      stats);
 }
 
 std::vector<Task> per_example_variants(const std::vector<Task>& tasks) {

@@ -171,4 +171,44 @@ TEST(CliGenerate, WritesValidTasksDeterministically) {
   EXPECT_NE(o.status, 2);
 }
 
+std::string read_all(const std::string& path) {
+  std::ifstream f(path);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+TEST(CliGenerate, ShardsMergeIntoTheSingleRun) {
+  const std::string run = "generate --lengths 2,4 --programs 25 --seed 3 --mixture ";
+  const std::string single = temp_path("single.jsonl");
+  ASSERT_EQ(npeps(run + "--out " + single).status, 0) << last_stderr();
+  std::string shards;
+  for (int i = 0; i < 2; ++i) {
+    const std::string s = temp_path("shard" + std::to_string(i) + ".jsonl");
+    ASSERT_EQ(npeps(run + "--shard " + std::to_string(i) + "/2 --out " + s).status, 0) << last_stderr();
+    shards = s + " " + shards;  // any order
+  }
+  const std::string merged = temp_path("merged.jsonl");
+  ASSERT_EQ(npeps("generate merge " + shards + "--out " + merged).status, 0) << last_stderr();
+  EXPECT_EQ(read_all(merged), read_all(single));
+  EXPECT_EQ(npeps("generate merge " + temp_path("shard0.jsonl") + " --out " + merged).status, 2);
+  EXPECT_EQ(npeps(run + "--shard 2/2 --out " + merged).status, 2);
+}
+
+TEST(CliGenerate, ExcludesSeveralFilesAndTakesDistributionFlags) {
+  // a holds every length-2 behaviour (the length saturates: exit 1).
+  const std::string a = temp_path("ex_a.jsonl"), b = temp_path("ex_b.jsonl");
+  ASSERT_EQ(npeps("generate --lengths 2 --programs 3000 --seed 1 --out " + a).status, 1);
+  ASSERT_EQ(npeps("generate --lengths 3 --programs 20 --seed 2 --out " + b).status, 0);
+  const std::string c = temp_path("ex_c.jsonl");
+  EXPECT_EQ(npeps("generate --lengths 2 --programs 40 --seed 3 --examples 2-4 "
+                  "--value-scales=-10:10,0:5 --stats --exclude " + b + " " + a + " --out " + c)
+                .status,
+            1)
+      << last_stderr();
+  EXPECT_NE(last_stderr().find("function max/min"), std::string::npos);
+  const std::string text = read_all(c);
+  EXPECT_LT(std::count(text.begin(), text.end(), '\n'), 20);  // of 40: most excluded
+  EXPECT_EQ(npeps("generate --examples 0-3 --out " + c).status, 2);
+  EXPECT_EQ(npeps("generate --value-scales=5:1 --out " + c).status, 2);
+}
+
 }  // namespace
