@@ -30,6 +30,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
   sub->add_option("--max-tasks", o->max_tasks, "use only the first N tasks (0 = all)");
   sub->add_option("--out", o->checkpoint_path, "checkpoint file, rewritten every epoch")->required();
   sub->add_flag("--resume", o->resume, "continue from --out when it exists");
+  sub->add_option("--init", o->init_from,
+                  "start from this checkpoint's weights (same architecture; fresh optimizer)");
   sub->add_option("--epochs", o->epochs, "total epochs")->capture_default_str();
   sub->add_option("--batch", o->batch_size, "states per step")->capture_default_str();
   sub->add_option("--lr", o->learning_rate, "initial Adam learning rate")->capture_default_str();

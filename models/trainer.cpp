@@ -303,6 +303,9 @@ TrainReport train(const TrainOptions& o) {
     learner = std::make_unique<Learner>(std::move(m.net), LearnerOptions{o.learning_rate});
     learner->set_steps(m.header.step);
     if (m.header.has_optimizer) learner->load_optimizer(o.checkpoint_path);
+  } else if (!o.init_from.empty()) {
+    LoadedModel m = load_checkpoint(o.init_from, &o.net, cuda);
+    learner = std::make_unique<Learner>(std::move(m.net), LearnerOptions{o.learning_rate});
   } else {
     learner =
         std::make_unique<Learner>(PCCoderNet(o.net, o.seed, cuda), LearnerOptions{o.learning_rate});

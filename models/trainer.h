@@ -115,6 +115,9 @@ struct TrainOptions {
   std::string checkpoint_path;          // rewritten after every epoch; required
   bool keep_epoch_checkpoints = false;  // also keep <checkpoint_path>.epoch<N>
   bool resume = false;                  // continue from checkpoint_path when it exists
+  // Start a new run (not a resumed one) from this checkpoint's weights
+  // (curriculum; same architecture), with a fresh optimizer. Empty: random.
+  std::string init_from;
   std::string log_path;                 // metrics, one JSON object per epoch; empty = none
   int progress_every = 100;             // batches between progress callbacks
   std::function<void(const TrainProgress&)> progress;  // optional
