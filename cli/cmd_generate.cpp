@@ -54,7 +54,7 @@ void print_stats(const GeneratorStats& stats, const std::vector<Task>& tasks) {
               << s.no_examples << ", constant " << s.constant << ", redundant " << s.redundant
               << ", duplicate " << s.duplicate << ", unbalanced " << s.unbalanced << ", excluded " << s.excluded
               << "); example acceptance " << s.example_acceptance() << "\n";
-  std::cerr << "  " << op_histogram(tasks).format();
+  if (!tasks.empty()) std::cerr << "  " << op_histogram(tasks).format();
 }
 
 }  // namespace
@@ -128,7 +128,14 @@ void add_generate_command(CLI::App& app, int& exit_code) {
     try {
       GeneratorStats stats;
       MergeReport report;
-      std::vector<Task> tasks = merge_shards(o->merge_files, o->merge_threads, &stats, &report);
+      std::unique_ptr<ProgressBar> bar;  // made at the first report, which gives the total
+      std::vector<Task> tasks = merge_shards(
+          o->merge_files, o->merge_threads, &stats, &report,
+          [&bar](std::size_t done, std::size_t total) {
+            if (!bar) bar = std::make_unique<ProgressBar>("generate merge", total, "programs");
+            bar->update(done);
+          });
+      if (bar) bar->finish();
       write_tasks(tasks, o->merge_out);
       if (!o->merge_per_example.empty())
         write_tasks(per_example_variants(tasks), o->merge_per_example);
@@ -172,11 +179,19 @@ void add_generate_command(CLI::App& app, int& exit_code) {
       std::ofstream f(o->out);
       if (!f) throw std::runtime_error("cannot write '" + o->out + "'");
       GeneratorStats stats;
+      const std::size_t share = (o->gen.programs_per_length + spec.count - 1) / spec.count;
+      ProgressBar bar("generate shard " + o->shard, share * o->gen.lengths.size(), "programs");
+      o->gen.progress = [&bar](std::size_t done, std::size_t) { bar.update(done); };
       generate_shard(o->gen, spec, f, &stats);
-      std::size_t kept = 0;
-      for (const LengthStats& s : stats.lengths) kept += s.kept;
-      std::cerr << "npeps generate: shard " << o->shard << " wrote " << kept
-                << " locally new programs' chunks to " << o->out << "\n";
+      bar.finish();
+      std::size_t kept = 0, candidates = 0;
+      for (const LengthStats& s : stats.lengths) {
+        kept += s.kept;
+        candidates += s.candidates;
+      }
+      std::cerr << "npeps generate: shard " << o->shard << ": " << candidates
+                << " candidates (" << kept << " new within the shard) in " << o->out << "\n";
+      if (o->stats) print_stats(stats, {});
       exit_code = 0;
       return;
     }

@@ -204,6 +204,9 @@ void generate_shard(const GeneratorOptions& opts, ShardSpec spec, std::ostream& 
   GeneratorStats local;
   const auto n = static_cast<std::uint64_t>(spec.count);
   const std::size_t max_batch = std::max<std::size_t>(1, kMaxChunksPerBatch / n);
+  // Progress in locally new programs against this shard's plain share.
+  const std::size_t share = (opts.programs_per_length + n - 1) / n;
+  std::size_t done_before = 0;
   for (int length : lengths) {
     LengthStats ls;
     ls.length = length;
@@ -238,8 +241,11 @@ void generate_shard(const GeneratorOptions& opts, ShardSpec spec, std::ostream& 
           ls.kept < target &&
           double(fresh) < opts.min_new_fraction * double(count * kCandidatesPerChunk);
       stalled = (fresh == 0 || saturated) ? stalled + 1 : 0;
-      if (opts.progress) opts.progress(ls.kept, target);
+      if (opts.progress)
+        opts.progress(done_before + std::min(ls.kept, share), share * lengths.size());
     }
+    done_before += std::min(ls.kept, share);
+    ls.duplicate = counts.duplicates;
     local.lengths.push_back(ls);
   }
   if (!out) throw GeneratorError("cannot write the shard file");

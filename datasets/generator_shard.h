@@ -45,7 +45,9 @@ nlohmann::json generator_options_to_json(const GeneratorOptions& o);
 GeneratorOptions generator_options_from_json(const nlohmann::json& j);  // throws GeneratorError
 
 // Computes shard `spec` of the run `opts` and writes its file to `out`.
-// `stats` (optional) gets the shard's own counts (kept = locally new).
+// `stats` (optional) gets the shard's own counts (kept = locally new);
+// opts.progress, when set, gets (locally new programs up to the shard's
+// share per length, that share times the number of lengths).
 // Throws GeneratorError.
 void generate_shard(const GeneratorOptions& opts, ShardSpec spec, std::ostream& out,
                     GeneratorStats* stats = nullptr);
