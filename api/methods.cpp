@@ -1,7 +1,10 @@
+#include <sched.h>
+
+#include <algorithm>
 #include <cstdlib>
 
-#include "api/solver.h"
 #include "api/npeps_solver.h"
+#include "api/solver.h"
 #include "search/beam_search.h"
 #include "search/enumerator.h"
 #include "search/exhaustive_phase.h"
@@ -102,6 +105,13 @@ const MethodInfo* find_method(std::string_view name) {
   for (const MethodInfo& m : methods())
     if (m.name == name) return &m;
   return nullptr;
+}
+
+int usable_threads(int requested) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const int cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+  return cpus > 0 ? std::min(requested, cpus) : requested;
 }
 
 std::string default_model_dir() {

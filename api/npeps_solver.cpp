@@ -111,6 +111,7 @@ class NPEPSSolver final : public Solver {
       out.stats.checks += g.stats.checks;
       out.stats.model_calls += g.stats.model_calls;
       out.stats.model_states += g.stats.model_states;
+      out.stats.memory_capped = out.stats.memory_capped || g.stats.memory_capped;
     }
     out.stats.time_s = std::chrono::duration<double>(Clock::now() - start).count();
     return out;

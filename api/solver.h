@@ -55,6 +55,12 @@ struct MethodInfo {
 const std::vector<MethodInfo>& methods();
 // nullptr when unknown.
 const MethodInfo* find_method(std::string_view name);
+// The worker threads a method really starts for `requested` (1..kMaxThreads):
+// at most the CPUs this process may run on (sched_getaffinity), since more
+// only slow every thread down and stretch the time budget (64 threads on 2
+// CPUs: 2.8 s for a 1 s budget).
+int usable_threads(int requested);
+
 // The shipped models' directory (assets/models of the source tree, or
 // $NPEPS_MODEL_DIR when set).
 std::string default_model_dir();

@@ -5,6 +5,7 @@
 #include "api/solver.h"
 #include "datasets/task.h"
 #include "dsl/printer.h"
+#include "search/memory_cap.h"
 
 namespace npeps {
 namespace {
@@ -26,7 +27,7 @@ struct Synthesizer::Impl {
   SynthesisResult solve(const Task& task) {
     if (!solver) {
       SolverConfig cfg;
-      cfg.threads = options.threads;
+      cfg.threads = usable_threads(options.threads);
       cfg.model_dir = options.model_dir.empty() ? default_model_dir() : options.model_dir;
       cfg.seed = options.seed;
       cfg.npeps.alpha = options.alpha;
@@ -41,6 +42,9 @@ struct Synthesizer::Impl {
     cancel.store(false);
     SearchLimits limits = SearchLimits::with_timeout(options.timeout_s);
     limits.cancel = &cancel;
+    limits.max_memory_bytes = options.max_memory_mb > 0
+                                  ? static_cast<std::size_t>(options.max_memory_mb) << 20
+                                  : default_memory_cap();
     const auto start = Clock::now();
     SearchResult r = solver->solve(task.examples, limits);
     SynthesisResult out;
@@ -48,8 +52,9 @@ struct Synthesizer::Impl {
     out.method = method->name;
     out.time_s = std::chrono::duration<double>(Clock::now() - start).count();
     out.nodes = r.stats.nodes;
-  out.checks = r.stats.checks;
+    out.checks = r.stats.checks;
     out.model_calls = r.stats.model_calls;
+    out.memory_capped = r.stats.memory_capped;
     // Re-check: a result is only reported solved when it satisfies every example.
     if (r.program && satisfies(*r.program, task.examples)) {
       out.solved = true;
@@ -69,7 +74,8 @@ Synthesizer::Synthesizer(SynthesizerOptions options) : impl_(std::make_unique<Im
     throw InvalidInput("unknown method '" + options.method + "' (available: " + known + ")");
   }
   if (!(options.timeout_s > 0)) throw InvalidInput("timeout must be a positive number of seconds");
-  if (options.threads < 1) throw InvalidInput("threads must be at least 1");
+  if (options.threads < 1 || options.threads > kMaxThreads)
+    throw InvalidInput("threads must be in 1.." + std::to_string(kMaxThreads));
   if (!(options.alpha >= 0 && options.alpha <= 1)) throw InvalidInput("alpha must be in [0, 1]");
   if (!(options.pe_budget_s > 0)) throw InvalidInput("PE budget must be a positive number of seconds");
   if (options.max_pe_solutions < 1) throw InvalidInput("PE solutions must be at least 1");

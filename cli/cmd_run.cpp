@@ -3,10 +3,10 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/output_check.h"
 #include "datasets/task.h"
 #include "dsl/parser.h"
 #include "dsl/printer.h"
@@ -20,6 +20,20 @@ std::vector<Value> inputs_from_json(const nlohmann::json& inputs) {
   nlohmann::json task = {{"examples", nlohmann::json::array({{{"inputs", inputs},
                                                                {"output", nullptr}}})}};
   return task_from_json(task, "inputs").examples.front().inputs;
+}
+
+// Why `in` does not fit the program's inputs (which input, which types),
+// or "" when it does.
+std::string input_mismatch(const Program& p, const std::vector<Value>& in) {
+  if (in.size() != p.inputs.size())
+    return "the program takes " + std::to_string(p.inputs.size()) + " input(s), " +
+           std::to_string(in.size()) + " given";
+  for (std::size_t i = 0; i < in.size(); ++i)
+    if (in[i].is_null() || in[i].type() != p.inputs[i])
+      return "input " + std::to_string(i + 1) + " is " +
+             (in[i].is_null() ? std::string("null") : std::string(type_name(in[i].type()))) +
+             ", the program's input " + std::to_string(i + 1) + " is " + type_name(p.inputs[i]);
+  return "";
 }
 
 // Runs one case; returns {"output": V} or {"error": "..."}.
@@ -36,7 +50,7 @@ nlohmann::json run_case(const std::string& program_text, const nlohmann::json& i
   } catch (const std::exception& e) {
     return {{"error", std::string("bad inputs: ") + e.what()}};
   }
-  if (!inputs_match(p, in)) return {{"error", "inputs do not match the program's input types"}};
+  if (const std::string why = input_mismatch(p, in); !why.empty()) return {{"error", why}};
   const RunResult r = run(p, in);
   if (r.status != EvalStatus::Ok)
     return {{"error", "statement " + std::to_string(r.failed_at + 1) + " (" +
@@ -45,10 +59,18 @@ nlohmann::json run_case(const std::string& program_text, const nlohmann::json& i
   return {{"output", nlohmann::json::parse(to_json(r.output))}};
 }
 
+// One result line per input line (blank lines too, so that row N answers
+// line N). Returns 2 when the input cannot be read or a row not written.
 int run_batch(const std::string& path) {
   std::unique_ptr<std::istream> owned;
   std::istream* in = &std::cin;
   if (path != "-") {
+    try {
+      check_input_file(path);
+    } catch (const std::exception& e) {
+      std::cerr << "npeps run: " << e.what() << "\n";
+      return 2;
+    }
     owned = std::make_unique<std::ifstream>(path);
     if (!*owned) {
       std::cerr << "npeps run: cannot open '" << path << "'\n";
@@ -60,18 +82,25 @@ int run_batch(const std::string& path) {
   std::size_t n = 0;
   while (std::getline(*in, line)) {
     ++n;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const std::string where = "line " + std::to_string(n);
     nlohmann::json out;
     const nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object())
-      out = {{"error", "line " + std::to_string(n) + ": not a JSON object"}};
+    if (line.find_first_not_of(" \t\r") == std::string::npos)
+      out = {{"error", where + ": blank line"}};
+    else if (j.is_discarded() || !j.is_object())
+      out = {{"error", where + ": not a JSON object"}};
     else if (!j.contains("program") || !j["program"].is_string())
-      out = {{"error", "line " + std::to_string(n) + ": program: missing or not a string"}};
+      out = {{"error", where + ": program: missing or not a string"}};
     else if (!j.contains("inputs") || !j["inputs"].is_array())
-      out = {{"error", "line " + std::to_string(n) + ": inputs: missing or not an array"}};
+      out = {{"error", where + ": inputs: missing or not an array"}};
     else
       out = run_case(j["program"].get<std::string>(), j["inputs"]);
     std::cout << out.dump() << '\n';
+    if (!stdout_flushed("run")) return 2;
+  }
+  if (in->bad()) {
+    std::cerr << "npeps run: cannot read '" << path << "'\n";
+    return 2;
   }
   return 0;
 }
@@ -109,7 +138,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
       return;
     }
     std::cout << r["output"].dump() << "\n";
-    exit_code = 0;
+    exit_code = stdout_flushed("run") ? 0 : 2;
   });
 }
 

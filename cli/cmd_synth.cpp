@@ -2,10 +2,10 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/output_check.h"
 #include "cli/progress.h"
 #include "npeps/synthesizer.h"
 
@@ -21,10 +21,40 @@ nlohmann::json result_json(const SynthesisResult& r) {
   j["method"] = r.method;
   j["time_s"] = std::round(r.time_s * 1e4) / 1e4;
   j["stats"] = {{"nodes", r.nodes}, {"checks", r.checks}, {"model_calls", r.model_calls}};
+  if (r.memory_capped) {
+    j["stats"]["memory_capped"] = true;
+    std::cerr << "npeps synth: " << (r.id.empty() ? "task" : r.id)
+              << ": stopped at the memory cap (--max-memory)\n";
+  }
   return j;
 }
 
-// One task per line; invalid lines become {"id", "error"} rows and count as unsolved.
+// The id a result row names: the task's own id when the line is a JSON
+// object with one (even if the task is otherwise invalid), else `where`.
+std::string row_id(const std::string& line, const std::string& where) {
+  const nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_object() && j.contains("id") && j["id"].is_string() &&
+      !j["id"].get<std::string>().empty())
+    return j["id"].get<std::string>();
+  return where;
+}
+
+// The dataset's lines, every one of them (blank ones too, so that row N of
+// the results is line N of the input); a final newline ends the last line.
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// One result row per line; invalid and blank lines become {"id", "error"}
+// rows and count as unsolved. A row that cannot be written stops the run.
 int synth_batch(Synthesizer& synth, const std::string& in_path, const std::string& out_path) {
   std::string text;
   try {
@@ -33,18 +63,10 @@ int synth_batch(Synthesizer& synth, const std::string& in_path, const std::strin
     std::cerr << "npeps synth: " << e.what() << "\n";
     return 2;
   }
-  std::vector<std::pair<std::size_t, std::string>> lines;
-  std::size_t start = 0, number = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    ++number;
-    std::string line = text.substr(start, end - start);
-    if (line.find_first_not_of(" \t\r") != std::string::npos) lines.emplace_back(number, line);
-    start = end + 1;
-  }
+  const std::vector<std::string> lines = split_lines(text);
   std::ofstream file;
   std::ostream* out = &std::cout;
+  std::string out_name = "standard output";
   if (!out_path.empty() && out_path != "-") {
     file.open(out_path);
     if (!file) {
@@ -52,21 +74,26 @@ int synth_batch(Synthesizer& synth, const std::string& in_path, const std::strin
       return 2;
     }
     out = &file;
+    out_name = "'" + out_path + "'";
   }
   ProgressBar bar("synth", lines.size(), "tasks");
   std::size_t solved = 0, invalid = 0;
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    const std::string where = "line " + std::to_string(lines[i].first);
+    const std::string where = "line " + std::to_string(i + 1);
+    nlohmann::json row;
     try {
-      const SynthesisResult r = synth.synthesize_json(lines[i].second, where);
+      if (lines[i].find_first_not_of(" \t\r\f\v") == std::string::npos)
+        throw InvalidInput(where + ": blank line, expected a task");
+      const SynthesisResult r = synth.synthesize_json(lines[i], where);
       solved += r.solved;
-      *out << result_json(r).dump() << '\n';
+      row = result_json(r);
     } catch (const InvalidInput& e) {
       ++invalid;
       std::cerr << "npeps synth: " << e.what() << "\n";
-      *out << nlohmann::json{{"id", where}, {"solved", false}, {"error", e.what()}}.dump() << '\n';
+      row = {{"id", row_id(lines[i], where)}, {"solved", false}, {"error", e.what()}};
     }
-    out->flush();
+    *out << row.dump() << '\n';
+    if (!flushed(*out, "synth", out_name)) return 2;
     bar.update(i + 1, std::to_string(solved) + " solved");
   }
   bar.finish();
@@ -92,11 +119,15 @@ void add_synth_command(CLI::App& app, int& exit_code) {
   sub->add_option("--batch", o->batch, "JSON Lines dataset: solve every task");
   sub->add_option("--out", o->out, "with --batch: results file (default: standard output)");
   sub->add_option("--method", o->synth.method, "search method: " + methods)->capture_default_str();
-  sub->add_option("--timeout", o->synth.timeout_s, "wall-clock budget per task, seconds")
+  sub->add_option("--timeout", o->synth.timeout_s,
+                  "wall-clock budget per task, seconds (inf: no limit)")
       ->capture_default_str();
   sub->add_option("--threads", o->synth.threads, "worker threads per task")->capture_default_str();
   sub->add_option("--model-dir", o->synth.model_dir, "trained models (default: shipped models)");
   sub->add_option("--seed", o->synth.seed, "random seed")->capture_default_str();
+  sub->add_option("--max-memory", o->synth.max_memory_mb,
+                  "memory cap, MB: a search that would pass it stops unsolved (0: 3/4 of RAM)")
+      ->capture_default_str();
   sub->add_option("--alpha", o->synth.alpha,
                   "N-PEPS methods: weight of the PE-based policy against the global one")
       ->capture_default_str();
@@ -124,7 +155,7 @@ void add_synth_command(CLI::App& app, int& exit_code) {
     try {
       const SynthesisResult r = synth->synthesize_json(read_input(o->task), "task");
       std::cout << result_json(r).dump() << "\n";
-      exit_code = r.solved ? 0 : 1;
+      exit_code = !stdout_flushed("synth") ? 2 : r.solved ? 0 : 1;
     } catch (const std::exception& e) {
       std::cerr << "npeps synth: " << e.what() << "\n";
       exit_code = 2;

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/option_checks.h"
+#include "cli/output_check.h"
 #ifdef NPEPS_WITH_TORCH
 #include "models/blas_kernel.h"
 #endif
@@ -60,6 +62,11 @@ int main(int argc, char** argv) {
   npeps::cli::add_export_command(app, exit_code);
   npeps::cli::add_bench_command(app, exit_code);
   npeps::cli::add_aggregator_commands(app, exit_code);
+  npeps::cli::add_option_checks(app);
+  if (const std::string e = npeps::cli::unknown_subcommand(app, argc, argv); !e.empty()) {
+    std::cerr << "npeps: " << e << "\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -75,5 +82,6 @@ int main(int argc, char** argv) {
     std::cerr << "npeps: " << e.what() << "\n";
     return 2;
   }
-  return exit_code;
+  const auto ran = app.get_subcommands();
+  return npeps::cli::stdout_flushed(ran.empty() ? "" : ran[0]->get_name()) ? exit_code : 2;
 }

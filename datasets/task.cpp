@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -247,6 +248,9 @@ Task parse_task(std::string_view text, const std::string& where) {
   const Reporter r(where);
   if (json_depth(text, kMaxJsonDepth) > kMaxJsonDepth)
     r.fail("", "not valid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  // nlohmann's lexer reads a NUL byte as the end of the input.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos)
+    r.fail("", "not valid JSON: NUL byte at offset " + std::to_string(nul));
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text.begin(), text.end());
@@ -290,6 +294,9 @@ void read_task_lines(std::istream& in, const std::function<void(TaskLine&&)>& fn
 }
 
 std::vector<Task> load_tasks(const std::string& path, std::vector<std::string>* errors) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw TaskError("cannot read " + path + ": is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw TaskError("cannot open " + path + ": " + std::strerror(errno));
   std::vector<Task> tasks;

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "api/solver.h"
+#include "npeps/synthesizer.h"
 
 namespace npeps {
 
@@ -21,7 +22,8 @@ void validate(const BenchOptions& opts) {
   if (!(opts.timeout_s >= 0)) throw BenchError("--timeout must be a number of seconds >= 0");
   if (opts.timeout_s == 0 && opts.max_nodes == 0)
     throw BenchError("give a budget: --timeout SECONDS > 0 or --max-nodes N > 0");
-  if (opts.threads < 1) throw BenchError("--threads must be at least 1");
+  if (opts.threads < 1 || opts.threads > kMaxThreads)
+    throw BenchError("--threads must be in 1.." + std::to_string(kMaxThreads));
   if (opts.holdout < 0 || opts.holdout > 9) throw BenchError("--holdout must be in 0..9");
   if (opts.shard_count < 1 || opts.shard_index < 0 || opts.shard_index >= opts.shard_count)
     throw BenchError("--shard I/N needs 0 <= I < N");

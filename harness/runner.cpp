@@ -10,13 +10,14 @@
 #include "dsl/printer.h"
 #include "harness/report.h"
 #include "harness/run_config.h"
+#include "search/memory_cap.h"
 
 namespace npeps {
 namespace {
 
 std::vector<std::unique_ptr<Solver>> make_solvers(const BenchOptions& opts) {
   SolverConfig cfg;
-  cfg.threads = opts.threads;
+  cfg.threads = usable_threads(opts.threads);
   cfg.model_dir = opts.model_dir.empty() ? default_model_dir() : opts.model_dir;
   cfg.seed = opts.seed;
   cfg.npeps = opts.npeps;
@@ -52,6 +53,7 @@ BenchRow solve_task(Solver& solver, const std::string& method, const BenchTask& 
   SearchLimits limits =
       opts.timeout_s > 0 ? SearchLimits::with_timeout(opts.timeout_s) : SearchLimits{};
   if (opts.max_nodes > 0) limits.max_nodes = opts.max_nodes;
+  limits.max_memory_bytes = default_memory_cap();
   const auto start = Clock::now();
   SearchResult r;
   try {

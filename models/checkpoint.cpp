@@ -24,6 +24,17 @@ nlohmann::json to_json(const NetOptions& o) {
           {"hidden_dim", o.hidden_dim}};
 }
 
+std::int64_t stored_value_count(const NetOptions& o) {
+  auto linear = [](std::int64_t in, std::int64_t out) { return in * out + out; };
+  const std::int64_t e = o.embedding_dim, v = o.var_encoder_dim, g = o.dense_growth,
+                     h = o.hidden_dim;
+  std::int64_t n = std::int64_t{kNumValueTokens} * e + linear(kMaxListLength * e + 2, v);
+  for (std::int64_t i = 0; i < o.dense_layers; ++i)
+    n += linear(v * kStateVars + i * g, i + 1 == o.dense_layers ? h : g);
+  n += linear(h, kNumStatements) + linear(h, kNumSlots) + linear(h, kNumOperators);
+  return n + 6;  // the type_table buffer
+}
+
 NetOptions net_options_from_json(const nlohmann::json& j) {
   check_architecture_kind(j, "pccoder", true);
   auto field = [&](const char* name) { return architecture_positive_int(j, name); };
@@ -59,7 +70,14 @@ LoadedModel load_checkpoint(const std::string& path, const NetOptions* expected,
   if (expected && !(*expected == arch))
     throw CheckpointError("checkpoint '" + path + "' has another architecture: file " +
                           to_json(arch).dump() + ", expected " + to_json(*expected).dump());
-  PCCoderNet net(arch, 1, use_cuda);
+  PCCoderNet net = [&] {
+    try {
+      return PCCoderNet(arch, 1, use_cuda);
+    } catch (const std::exception& e) {  // bad sizes; allocation failures
+      throw CheckpointError("checkpoint '" + path + "': cannot build its network " +
+                            to_json(arch).dump() + ": " + e.what());
+    }
+  }();
   load_checkpoint_module(raw.archive, *net.impl().module, net.impl().device, path,
                          raw.header.float16);
   return LoadedModel{std::move(raw.header), std::move(net)};

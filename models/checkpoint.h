@@ -38,6 +38,10 @@ struct CheckpointHeader {
 };
 
 nlohmann::json to_json(const NetOptions& o);
+// Values a checkpoint of the network `o` stores: its parameters
+// (PCCoderNet::num_parameters(), without building it) and buffers.
+// Checkpoints are checked against their size with it.
+std::int64_t stored_value_count(const NetOptions& o);
 // Throws CheckpointError when a field is missing or not a positive integer.
 NetOptions net_options_from_json(const nlohmann::json& j);
 

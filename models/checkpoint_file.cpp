@@ -7,10 +7,15 @@
 #include <utility>
 #include <vector>
 
+#include "models/archive_check.h"
+
 namespace npeps {
 namespace {
 
 constexpr const char* kMagic = "npeps-checkpoint 1";
+
+// The first line of an error message (torch appends stack traces).
+std::string first_line(const std::string& what) { return what.substr(0, what.find('\n')); }
 
 std::string shape_string(const torch::Tensor& t) {
   std::ostringstream s;
@@ -24,7 +29,7 @@ torch::serialize::InputArchive open_archive(const std::string& archive, const st
   torch::serialize::InputArchive a;
   try {
     a.load_from(archive.data(), archive.size(), device);
-  } catch (const c10::Error&) {
+  } catch (const std::exception&) {  // c10::Error, or TorchScript's own errors for flipped bytes
     throw CheckpointError("checkpoint '" + path + "' is truncated or corrupt (weights unreadable)");
   }
   return a;
@@ -54,6 +59,9 @@ nlohmann::json read_checkpoint_header_json(std::istream& in, const std::string& 
 std::string read_checkpoint_archive(std::istream& in, const std::string& path) {
   std::string archive{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   if (archive.empty()) throw CheckpointError("checkpoint '" + path + "' is truncated (no weights)");
+  if (const std::string problem = archive_problem(archive); !problem.empty())
+    throw CheckpointError("checkpoint '" + path +
+                          "' is truncated or corrupt: weights archive: " + problem);
   return archive;
 }
 
@@ -66,10 +74,32 @@ void check_architecture_kind(const nlohmann::json& j, const std::string& kind,
 }
 
 int architecture_positive_int(const nlohmann::json& j, const char* name) {
-  if (!j.contains(name) || !j[name].is_number_integer() || j[name].get<int>() < 1)
+  if (!j.contains(name) || !j[name].is_number_integer() || j[name].get<std::int64_t>() < 1)
     throw CheckpointError(std::string("architecture field '") + name +
                           "' is missing or not a positive integer");
+  if (j[name].get<std::int64_t>() > kMaxArchitectureField)
+    throw CheckpointError(std::string("architecture field '") + name + "' is " + j[name].dump() +
+                          ", more than " + std::to_string(kMaxArchitectureField));
   return j[name].get<int>();
+}
+
+void check_weights_fit(std::int64_t parameters, bool float16, std::uint64_t weight_bytes,
+                       const std::string& path) {
+  const double needed = static_cast<double>(parameters) * (float16 ? 2 : 4);
+  if (needed > static_cast<double>(weight_bytes))
+    throw CheckpointError("checkpoint '" + path + "': the architecture needs " +
+                          std::to_string(parameters) + " parameters (" +
+                          std::to_string(static_cast<std::int64_t>(needed)) +
+                          " bytes), the file holds only " + std::to_string(weight_bytes) +
+                          " bytes of weights: corrupt header or truncated file");
+}
+
+std::uint64_t bytes_left(std::istream& in, const std::string& path) {
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  const std::streamoff at = in.tellg();
+  if (ec || at < 0 || static_cast<std::uintmax_t>(at) > size) return 0;
+  return size - static_cast<std::uintmax_t>(at);
 }
 
 namespace {
@@ -146,6 +176,8 @@ void load_checkpoint_module(const std::string& archive, torch::nn::Module& modul
     throw CheckpointError(
         "checkpoint '" + path +
         "' does not match its architecture or is corrupt: " + e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    throw CheckpointError("checkpoint '" + path + "' is corrupt: " + first_line(e.what()));
   }
   for (const auto& [name, shape] : shapes) {
     const torch::Tensor* t = module.named_parameters().find(name);
@@ -171,6 +203,9 @@ void load_checkpoint_optimizer(const std::string& archive, bool has_optimizer,
   } catch (const c10::Error& e) {
     throw CheckpointError("checkpoint '" + path +
                           "': bad optimizer state: " + e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    throw CheckpointError("checkpoint '" + path +
+                          "': bad optimizer state: " + first_line(e.what()));
   }
 }
 

@@ -72,9 +72,21 @@ Header parse_checkpoint_header(const nlohmann::json& j, const std::string& path,
 // "kind" passes when `may_be_missing` (files older than the field).
 void check_architecture_kind(const nlohmann::json& j, const std::string& kind, bool may_be_missing);
 
-// The field `name` of the architecture object `j`, which must be a positive
-// integer.
+// Largest value any integer architecture field may hold: far above every
+// trained network, low enough that sizes multiply without overflow.
+inline constexpr int kMaxArchitectureField = 1 << 16;
+
+// The field `name` of the architecture object `j`, which must be an
+// integer in 1..kMaxArchitectureField.
 int architecture_positive_int(const nlohmann::json& j, const char* name);
+
+// Checks that the `weight_bytes` bytes after the header can hold the
+// `parameters` (stored values) an architecture needs (each float16 or float32), so a
+// corrupt header ("hidden_dim": 999999999) is refused before anything is
+// allocated: "checkpoint 'P': the architecture needs N parameters (B bytes),
+// the file holds only W bytes of weights".
+void check_weights_fit(std::int64_t parameters, bool float16, std::uint64_t weight_bytes,
+                       const std::string& path);
 
 // The JSON header line of `h` (any header struct with the common fields;
 // `to_json(h.architecture)` serializes its architecture), for this DSL version.
@@ -88,7 +100,11 @@ nlohmann::json checkpoint_header_json(const Header& h) {
           {"has_optimizer", h.has_optimizer}};
 }
 
-// Reads the checkpoint at `path`: header (validated before the archive is
+// Bytes of `in` from its current position to the end of the file `path`.
+std::uint64_t bytes_left(std::istream& in, const std::string& path);
+
+// Reads the checkpoint at `path`: header (validated, also against the file's
+// size with `stored_value_count(header.architecture)`, before the archive is
 // read) and, when `with_archive`, the archive bytes.
 template <class Header, class ParseArchitecture>
 CheckpointContents<Header> read_checkpoint_contents(const std::string& path, bool with_archive,
@@ -96,6 +112,8 @@ CheckpointContents<Header> read_checkpoint_contents(const std::string& path, boo
   std::ifstream in = open_checkpoint_file(path);
   const nlohmann::json j = read_checkpoint_header_json(in, path);
   CheckpointContents<Header> c{parse_checkpoint_header<Header>(j, path, parse_architecture), {}};
+  check_weights_fit(stored_value_count(c.header.architecture), c.header.float16,
+                    bytes_left(in, path), path);
   if (with_archive) c.archive = read_checkpoint_archive(in, path);
   return c;
 }

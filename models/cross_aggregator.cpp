@@ -239,6 +239,19 @@ nlohmann::json to_json(const AggregatorOptions& o) {
           {"key_encoder", o.key_encoder == KeyEncoder::PE ? "pe" : "global"}};
 }
 
+std::int64_t stored_value_count(const AggregatorOptions& o) {
+  const std::int64_t d = o.d_model, qk = std::int64_t{o.heads} * o.d_k,
+                     v = std::int64_t{o.heads} * o.d_v, inner = o.d_inner;
+  const std::int64_t embeddings = (kNumStatements + 1 + kNumOperators + 1) * d;
+  const std::int64_t norms = 4 * 2 * d;
+  const std::int64_t attention = 2 * d * qk + 2 * d * v;
+  const std::int64_t feed_forward = 2 * (d * inner + inner + inner * d + d);
+  const std::int64_t heads =
+      d * kNumStatements + kNumStatements + d * kNumOperators + kNumOperators;
+  const std::int64_t position_table = std::int64_t{o.max_positions} * d;
+  return embeddings + norms + attention + feed_forward + heads + position_table;
+}
+
 AggregatorOptions aggregator_options_from_json(const nlohmann::json& j) {
   check_architecture_kind(j, kKind, false);
   auto field = [&](const char* name) { return architecture_positive_int(j, name); };
@@ -281,7 +294,14 @@ AggregatorCheckpoint read_aggregator_header(const std::string& path) {
 
 LoadedAggregator load_aggregator(const std::string& path, bool use_cuda) {
   Raw raw = read_raw(path, true);
-  CrossAggregator model(raw.header.architecture, 1, nullptr, use_cuda);
+  CrossAggregator model = [&] {
+    try {
+      return CrossAggregator(raw.header.architecture, 1, nullptr, use_cuda);
+    } catch (const std::exception& e) {  // bad sizes (dropout), allocation failures
+      throw CheckpointError("checkpoint '" + path + "': cannot build its network " +
+                            to_json(raw.header.architecture).dump() + ": " + e.what());
+    }
+  }();
   load_checkpoint_module(raw.archive, *model.impl().module, model.impl().device, path,
                          raw.header.float16);
   return LoadedAggregator{std::move(raw.header), std::move(model)};

@@ -55,6 +55,10 @@ struct AggregatorOptions {
 };
 
 nlohmann::json to_json(const AggregatorOptions& o);
+// Values a checkpoint of the network `o` stores: its parameters
+// (CrossAggregator::num_parameters(), without building it) and the position
+// table. Checkpoints are checked against their size with it.
+std::int64_t stored_value_count(const AggregatorOptions& o);
 // Throws CheckpointError (models/checkpoint.h) on a missing or bad field.
 AggregatorOptions aggregator_options_from_json(const nlohmann::json& j);
 

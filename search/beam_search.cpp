@@ -8,6 +8,7 @@
 #include <string>
 
 #include "datasets/task.h"
+#include "search/memory_cap.h"
 #include "search/slot_state.h"
 
 namespace npeps {
@@ -32,6 +33,7 @@ struct TraceNode {
   std::uint32_t prev;  // index in the previous depth's level; kNoTrace at depth 0
   Statement statement;
 };
+static_assert(sizeof(Candidate) <= 16 && sizeof(TraceNode) <= 8, "see beam_entry_bytes");
 
 std::string example_where(std::size_t e) { return "example " + std::to_string(e); }
 
@@ -129,6 +131,9 @@ class BeamSearcher {
     long long beam = opts_.initial_beam;
     long long width = opts_.initial_width;
     while (!solution_ && !stopped_) {
+      const std::size_t entry =
+          beam_entry_bytes(num_examples_, static_cast<int>(width), opts_.max_depth);
+      if (memory_capped(static_cast<std::size_t>(beam) * entry)) break;
       const bool exhaustive = search(static_cast<std::size_t>(beam), static_cast<int>(width));
       if (solution_ || stopped_ || exhaustive || beam >= opts_.max_beam) break;
       beam = std::min<long long>(beam * opts_.beam_growth, opts_.max_beam);
@@ -152,6 +157,14 @@ class BeamSearcher {
     return stopped_;
   }
 
+  // Whether growing by `extra` bytes would pass the memory cap; then the
+  // search stops, with the reason in its stats.
+  bool memory_capped(std::size_t extra) {
+    if (!would_exceed_memory_cap(limits_.max_memory_bytes, extra)) return false;
+    stats_.memory_capped = stopped_ = true;
+    return true;
+  }
+
   // One beam search of the given width. Returns true when it truncated
   // nothing (so a wider one would explore the same programs).
   bool search(std::size_t beam, int width) {
@@ -169,7 +182,7 @@ class BeamSearcher {
         // has nothing left to choose at the last depth.
         if (depth + 1 == opts_.max_depth) break;
       }
-      if (!evaluate(depth)) return false;
+      if (memory_capped(0) || !evaluate(depth)) return false;
       if (should_stop(true)) return false;
       const bool last = depth + 1 == opts_.max_depth;
       if (!gather(width)) exhaustive = false;

@@ -162,6 +162,7 @@ class Phase {
     SearchLimits l;
     l.max_nodes = node_budget_;
     l.cancel = &run.cancel;
+    l.max_memory_bytes = limits_.max_memory_bytes;
     l.deadline = limits_.deadline;
     // Compare in double seconds: the deadline may be time_point::max().
     if (opts_.budget_s < std::chrono::duration<double>(limits_.deadline - now).count())
@@ -230,6 +231,7 @@ class Phase {
       r.stats.checks += st.checks;
       r.stats.model_calls += st.model_calls;
       r.stats.model_states += st.model_states;
+      r.stats.memory_capped = r.stats.memory_capped || st.memory_capped;
       const std::optional<PESolution>& s = runs_[e].solution;
       if (!s) continue;
       if (s->score == 1.0 && !r.full_solution) r.full_solution = s->program;

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -18,11 +19,19 @@ struct SearchLimits {
   Clock::time_point deadline = Clock::time_point::max();          // wall clock
   std::uint64_t max_nodes = std::numeric_limits<std::uint64_t>::max();  // nodes expanded
   const std::atomic<bool>* cancel = nullptr;  // set to true from any thread to stop
+  // Resident memory of the process, bytes, that a search may not push it
+  // past (search/memory_cap.h); 0 = no cap.
+  std::size_t max_memory_bytes = 0;
 
+  // Budgets of kNoLimitSeconds and more (inf, 1e10, 1e308) mean no
+  // deadline: the clock cannot hold them, and a sum that overflows would
+  // put the deadline in the past.
+  static constexpr double kNoLimitSeconds = 1e9;  // about 31 years
   static SearchLimits with_timeout(double seconds) {
     SearchLimits l;
-    l.deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                    std::chrono::duration<double>(seconds));
+    if (seconds < kNoLimitSeconds)
+      l.deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(seconds));
     return l;
   }
 };
@@ -33,6 +42,7 @@ struct SearchStats {
   std::uint64_t model_calls = 0;  // Policy::evaluate calls (0 for model-free methods)
   std::uint64_t model_states = 0; // partial programs scored by the policy
   double time_s = 0;              // wall time spent, seconds
+  bool memory_capped = false;     // stopped by SearchLimits::max_memory_bytes
 };
 
 struct SearchResult {

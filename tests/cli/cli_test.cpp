@@ -4,11 +4,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace {
 
@@ -209,6 +210,148 @@ TEST(CliGenerate, ExcludesSeveralFilesAndTakesDistributionFlags) {
   EXPECT_LT(std::count(text.begin(), text.end(), '\n'), 20);  // of 40: most excluded
   EXPECT_EQ(npeps("generate --examples 0-3 --out " + c).status, 2);
   EXPECT_EQ(npeps("generate --value-scales=5:1 --out " + c).status, 2);
+
+// ---------------------------------------------------------------- issue 12
+
+// The task of the issue: sum of the positive elements.
+std::string g_task() {
+  return write_file(
+      "g.json",
+      R"({"id":"g","examples":[{"inputs":[[3,-1,4]],"output":7},{"inputs":[[-2,-3]],"output":0}]})");
+}
+
+bool has(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> rows;
+  size_t start = 0;
+  for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
+    rows.push_back(nlohmann::json::parse(text.substr(start, end - start)));
+  return rows;
+}
+
+TEST(CliHarden, ThreadsAreCappedAtADocumentedMaximum) {
+  const std::string g = g_task();
+  for (const char* n : {"65", "1000"}) {
+    EXPECT_EQ(npeps("synth " + g + " --timeout 1 --threads " + std::string(n)).status, 2) << n;
+    EXPECT_TRUE(has(last_stderr(), "at most 64 threads")) << last_stderr();
+  }
+  EXPECT_EQ(npeps("bench --suite e1 --timeout 1 --threads 100 --out " + temp_path("b")).status, 2);
+  EXPECT_EQ(npeps("generate --programs 1 --threads 1000").status, 2);
+  EXPECT_TRUE(has(last_stderr(), "at most 64 threads")) << last_stderr();
+  const Outcome help = npeps("synth --help");
+  EXPECT_TRUE(has(help.out, "<= 64")) << help.out;
+}
+
+TEST(CliHarden, HugeTimeoutsMeanNoLimit) {
+  const std::string g = g_task();
+  for (const char* t : {"inf", "1e10", "1e308"}) {
+    const Outcome o = npeps("synth " + g + " --method enum --timeout " + std::string(t));
+    ASSERT_EQ(o.status, 0) << t << ": " << last_stderr();
+    const auto j = nlohmann::json::parse(o.out);
+    EXPECT_TRUE(j["solved"].get<bool>()) << t;
+    EXPECT_GT(j["stats"]["nodes"].get<long>(), 0) << t;
+  }
+  EXPECT_EQ(npeps("synth " + g + " --method enum --timeout nan").status, 2);
+}
+
+TEST(CliHarden, FailedWritesAreErrors) {
+  const std::string g = g_task();
+  EXPECT_EQ(npeps("synth " + g + " --method enum --timeout 2 > /dev/full").status, 2);
+  EXPECT_TRUE(has(last_stderr(), "cannot write standard output")) << last_stderr();
+  const std::string batch =
+      write_file("full.jsonl", R"({"id":"a","examples":[{"inputs":[[1,2]],"output":[2,1]}]})"
+                               "\n");
+  EXPECT_EQ(npeps("synth --batch " + batch + " --method enum --timeout 2 --out /dev/full").status,
+            2);
+  EXPECT_TRUE(has(last_stderr(), "cannot write '/dev/full'")) << last_stderr();
+  EXPECT_EQ(npeps("synth --batch " + batch + " --method enum --timeout 2 > /dev/full").status, 2);
+  EXPECT_EQ(npeps("run --program 'LIST|SORT,0' --inputs '[[3,1,2]]' > /dev/full").status, 2);
+  EXPECT_TRUE(has(last_stderr(), "cannot write standard output")) << last_stderr();
+  EXPECT_EQ(npeps("run --batch - > /dev/full", "{\"program\":\"LIST|SORT,0\",\"inputs\":[[2,1]]}\n")
+                .status,
+            2);
+  EXPECT_EQ(npeps("generate --programs 2 --lengths 1 > /dev/full").status, 2);
+}
+
+TEST(CliHarden, DirectoriesAreNotInputs) {
+  const std::string dir = ::testing::TempDir();
+  for (const std::string& args : {"synth --batch " + dir + " --method enum", "run --batch " + dir,
+                                  "synth " + dir + " --method enum"}) {
+    EXPECT_EQ(npeps(args).status, 2) << args;
+    EXPECT_TRUE(has(last_stderr(), "is a directory")) << args << ": " << last_stderr();
+  }
+}
+
+TEST(CliHarden, UnsignedOptionsRefuseNegativeValues) {
+  for (const std::string args :
+       {"generate --programs -1", "generate --seed -1 --programs 1", "synth - --seed -5",
+        "bench --suite e1 --max-nodes -1 --out x", "train --data x --out y --max-tasks -1"}) {
+    const Outcome o = npeps(args, "{}");
+    EXPECT_EQ(o.status, 2) << args;
+    EXPECT_TRUE(has(last_stderr(), "must not be negative")) << args << ": " << last_stderr();
+  }
+}
+
+TEST(CliHarden, CorruptModelsAreNamedWithoutAStackTrace) {
+  const std::string dir = temp_path("models");
+  ASSERT_EQ(std::system(("mkdir -p " + dir).c_str()), 0);
+  std::ifstream in(NPEPS_SOURCE_DIR "/assets/models/pccoder.ckpt", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  const std::size_t at = bytes.find("\"hidden_dim\":256");
+  ASSERT_NE(at, std::string::npos);
+  bytes.replace(at, 16, "\"hidden_dim\":999999999");
+  std::ofstream(dir + "/pccoder.ckpt", std::ios::binary) << bytes;
+  const Outcome o = npeps("synth " + g_task() + " --method pccoder --model-dir " + dir);
+  EXPECT_EQ(o.status, 2);
+  const std::string err = last_stderr();
+  EXPECT_TRUE(has(err, dir + "/pccoder.ckpt")) << err;
+  EXPECT_TRUE(has(err, "hidden_dim")) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+}
+
+TEST(CliHarden, EveryBatchLineGetsARowAndKnownIdsAreUsed) {
+  const std::string tasks =
+      write_file("rows.jsonl",
+                 "{\"id\":\"a\",\"examples\":[{\"inputs\":[[1,2]],\"output\":[2,1]}]}\n"
+                 "{\"id\":\"bad\",\"examples\":[]}\n"
+                 "\n"
+                 "{\"examples\":[{\"inputs\":[[4,2]],\"output\":4}]}\n");
+  const Outcome o = npeps("synth --batch " + tasks + " --method enum --timeout 2");
+  EXPECT_EQ(o.status, 1);
+  const std::vector<nlohmann::json> rows = json_lines(o.out);
+  ASSERT_EQ(rows.size(), 4u) << o.out;
+  EXPECT_EQ(rows[0]["id"], "a");
+  EXPECT_EQ(rows[1]["id"], "bad");
+  EXPECT_TRUE(rows[1].contains("error"));
+  EXPECT_EQ(rows[2]["id"], "line 3");
+  EXPECT_TRUE(has(rows[2]["error"].get<std::string>(), "blank line"));
+  EXPECT_EQ(rows[3]["id"], "line 4");
+  EXPECT_TRUE(rows[3]["solved"].get<bool>());
+  const Outcome r = npeps("run --batch -",
+                          "{\"program\":\"LIST|SORT,0\",\"inputs\":[[2,1]]}\n\n"
+                          "{\"program\":\"LIST|SORT,0\",\"inputs\":[[3,1]]}\n");
+  const std::vector<nlohmann::json> run_rows = json_lines(r.out);
+  ASSERT_EQ(run_rows.size(), 3u) << r.out;
+  EXPECT_TRUE(has(run_rows[1]["error"].get<std::string>(), "line 2: blank line"));
+  EXPECT_EQ(run_rows[2]["output"], nlohmann::json::parse("[1,3]"));
+}
+
+TEST(CliHarden, PreciseMessages) {
+  using namespace std::string_literals;
+  EXPECT_EQ(npeps("synth - --method enum", "{\"examples\":\0[]}"s).status, 2);
+  EXPECT_TRUE(has(last_stderr(), "NUL byte at offset 12")) << last_stderr();
+  EXPECT_EQ(npeps("run --program '' --inputs '[[1]]'").status, 2);
+  EXPECT_TRUE(has(last_stderr(), "--program: empty value")) << last_stderr();
+  EXPECT_EQ(npeps("run --program 'LIST|INT|TAKE,1,0' --inputs '[[1,2], [3]]'").status, 2);
+  EXPECT_TRUE(has(last_stderr(), "input 2 is LIST, the program's input 2 is INT")) << last_stderr();
+  EXPECT_EQ(npeps("frobnicate").status, 2);
+  EXPECT_TRUE(has(last_stderr(), "unknown command 'frobnicate' (commands: run, synth"))
+      << last_stderr();
+  EXPECT_EQ(npeps("synth - --method ''", "{}").status, 2);
+  EXPECT_TRUE(has(last_stderr(), "--method: empty value")) << last_stderr();
 }
 
 }  // namespace

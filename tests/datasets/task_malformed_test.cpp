@@ -119,6 +119,13 @@ TEST(TaskMalformed, MessagesNameTaskExampleAndField) {
   }
 }
 
+TEST(TaskMalformed, NulBetweenTokensIsNamedNotEndOfInput) {
+  using namespace std::string_literals;
+  const std::string text = "{\"examples\":\0 [{\"inputs\": [1], \"output\": 2}]}"s;
+  EXPECT_EQ(outcome(text), "line 7: not valid JSON: NUL byte at offset 12");
+  EXPECT_EQ(outcome("\0"s), "line 7: not valid JSON: NUL byte at offset 0");
+}
+
 TEST(TaskMalformed, ElevenExamples) {
   nlohmann::json examples = nlohmann::json::array();
   for (int e = 0; e < 11; ++e) examples.push_back({{"inputs", {e}}, {"output", e}});

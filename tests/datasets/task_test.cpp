@@ -231,6 +231,15 @@ TEST(Task, LoadTasksMissingFile) {
   }
 }
 
+TEST(Task, LoadTasksRefusesADirectory) {
+  try {
+    load_tasks(NPEPS_SOURCE_DIR, nullptr);
+    FAIL() << "expected TaskError";
+  } catch (const TaskError& e) {
+    EXPECT_NE(std::string(e.what()).find("is a directory"), std::string::npos) << e.what();
+  }
+}
+
 TEST(JsonValue, ConvertsBothWays) {
   for (const Value& v :
        {Value::null(), Value::integer(-256), Value::list({}), Value::list({1, -2, 255})}) {

@@ -170,6 +170,18 @@ TEST(CrossAggregator, EmbedMatchesForwardHeads) {
     EXPECT_NEAR(a.drop_logits[i], b.drop_logits[i], 1e-5);
 }
 
+TEST(CrossAggregator, StoredValueCountMatchesTheNetwork) {
+  AggregatorOptions other = tiny_agg();
+  other.heads = 3;
+  other.d_v = 5;
+  other.max_positions = 9;
+  for (const AggregatorOptions& o : {tiny_agg(), other, AggregatorOptions{}}) {
+    const CrossAggregator ca(o, 1);
+    EXPECT_EQ(stored_value_count(o),
+              ca.num_parameters() + std::int64_t{o.max_positions} * o.d_model);
+  }
+}
+
 TEST(CrossAggregator, CheckpointRoundTrip) {
   const auto dir = test::temp_dir("aggregator_ckpt");
   const std::string path = (dir / "a.ckpt").string();

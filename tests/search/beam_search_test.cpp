@@ -228,13 +228,15 @@ TEST(BeamSearch, DeadlineHonoured) {
   UniformPolicy policy;
   BeamSearchOptions o;
   o.initial_width = 0;
-  o.max_beam = 3200;
+  o.max_beam = 25600;  // without a limit, ~10 s (3,200: 1 s)
   const double timeout = 0.05;
   const auto start = Clock::now();
   const SearchResult r = beam_search(unsolvable(), policy, o, SearchLimits::with_timeout(timeout));
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   EXPECT_FALSE(r.solved());
-  EXPECT_LT(elapsed, timeout + 0.05);
+  // A generous bound (ctest runs tests in parallel on a busy machine): the
+  // search without a deadline runs for many seconds.
+  EXPECT_LT(elapsed, timeout + 1.0);
   // It may stop a little early: a policy call predicted to end past the
   // deadline is not started (see ModelCallThatWouldOverrunIsSkipped).
   EXPECT_GT(r.stats.nodes, 0u);
@@ -244,15 +246,17 @@ TEST(BeamSearch, DeadlineHonoured) {
 class SlowPolicy final : public Policy {
  public:
   void evaluate(std::span<const PartialProgram> batch, PolicyOutput& out) override {
+    last_start = Clock::now();
+    last_batch = batch.size();
     std::this_thread::sleep_for(std::chrono::milliseconds(batch.size()));
     uniform_.evaluate(batch, out);
     ++calls;
     largest = std::max(largest, batch.size());
-    last_end = Clock::now();
   }
   int calls = 0;
   std::size_t largest = 0;
-  Clock::time_point last_end;
+  Clock::time_point last_start;
+  std::size_t last_batch = 0;
 
  private:
   UniformPolicy uniform_;
@@ -270,16 +274,21 @@ TEST(BeamSearch, ModelCallThatWouldOverrunIsSkipped) {
   const SearchResult r = beam_search(unsolvable(), policy, o, limits);
   EXPECT_FALSE(r.solved());
   EXPECT_GE(policy.largest, 16u);  // the cost per state was learned from a real batch
-  // Without the prediction the last call (40 ms) always ends past the deadline.
-  const double late = std::chrono::duration<double>(policy.last_end - limits.deadline).count();
-  EXPECT_LT(late, 0.005) << policy.calls << " calls, last ended " << late << " s after the deadline";
+  // Without the prediction the last call (40 ms) always ends past the
+  // deadline. The measured cost per state is at least the 1 ms slept, so
+  // every call the search started was predicted to end in time at 1 ms a
+  // state: a check free of wall-clock windows, whatever the machine's load
+  // (1 ms covers building the batch between the prediction and the call).
+  const auto nominal_end = policy.last_start + std::chrono::milliseconds(policy.last_batch);
+  EXPECT_LE(nominal_end, limits.deadline + std::chrono::milliseconds(1))
+      << policy.calls << " calls";
 }
 
 TEST(BeamSearch, CancelHonoured) {
   UniformPolicy policy;
   BeamSearchOptions o;
   o.initial_width = 0;
-  o.max_beam = 3200;
+  o.max_beam = 25600;  // without a limit, ~10 s (3,200: 1 s)
   std::atomic<bool> cancel{true};
   SearchLimits limits;
   limits.cancel = &cancel;
@@ -298,7 +307,7 @@ TEST(BeamSearch, CancelHonoured) {
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   stopper.join();
   EXPECT_FALSE(r.solved());
-  EXPECT_LT(elapsed, 0.02 + 0.05);
+  EXPECT_LT(elapsed, 0.02 + 2.0);  // generous: uncancelled, it runs for many seconds
 }
 
 TEST(BeamSearch, MaxNodesIsExact) {

@@ -284,15 +284,17 @@ TEST(PerExampleSearch, KeepsAtMostMaxSolutionsBestFirst) {
   EXPECT_EQ(one.solutions[0].program, all.solutions[0].program);
 }
 
-TEST(PerExampleSearch, HonoursBudgetAndDeadlineWithThreads) {
+// Timing-dependent (wall-clock budgets): runs alone (RUN_SERIAL, see
+// tests/CMakeLists.txt), with budgets large against the slack.
+TEST(PerExampleSearch, Timing_HonoursBudgetAndDeadlineWithThreads) {
   const auto ex = unreachable_task(5);
   std::vector<UniformPolicy> ps(2);
   PerExampleOptions o;
   o.threads = 2;
-  o.budget_s = 0.1;
-  constexpr double kSlack = 0.05;
+  o.budget_s = 0.4;
+  constexpr double kSlack = 0.25;
   {
-    // Budgets alone: three rounds of 0.1 s on two threads.
+    // Budgets alone: three rounds of 0.4 s on two threads.
     const Clock::time_point t0 = Clock::now();
     const PerExampleResult r = per_example_search(ex, pointers(ps), o, SearchLimits{});
     const double wall = seconds_since(t0);
@@ -307,18 +309,18 @@ TEST(PerExampleSearch, HonoursBudgetAndDeadlineWithThreads) {
     EXPECT_LE(r.stats.time_s, wall);
   }
   {
-    // A deadline inside the third round: later searches are cut or skipped.
+    // A deadline inside the second round: later searches are cut or skipped.
     const Clock::time_point t0 = Clock::now();
-    const SearchLimits limits = SearchLimits::with_timeout(0.15);
+    const SearchLimits limits = SearchLimits::with_timeout(0.6);
     const PerExampleResult r = per_example_search(ex, pointers(ps), o, limits);
     const double wall = seconds_since(t0);
-    EXPECT_LE(wall, 0.15 + kSlack);
+    EXPECT_LE(wall, 0.6 + kSlack);  // 1.2 s without the deadline
     double total = 0;
     for (std::size_t e = 0; e < ex.size(); ++e) {
       EXPECT_LE(r.per_example[e].time_s, o.budget_s + kSlack) << e;
       total += r.per_example[e].time_s;
     }
-    EXPECT_LE(total, 2 * (0.15 + kSlack));  // two threads, each stopped by the deadline
+    EXPECT_LE(total, 2 * (0.6 + kSlack));  // two threads, each stopped by the deadline
   }
 }
 
@@ -346,7 +348,7 @@ TEST(PerExampleSearch, HonoursCancel) {
   const double wall = seconds_since(t0);
   canceller.join();
   EXPECT_GE(wall, 0.05);
-  EXPECT_LE(wall, 0.05 + 0.1);
+  EXPECT_LE(wall, 0.05 + 2.0);  // generous: uncancelled, it runs for 20 s
   EXPECT_GT(r.stats.nodes, 0u);
   EXPECT_TRUE(r.solutions.empty());
 }
