@@ -1,5 +1,8 @@
 #include "npeps/synthesizer.h"
 
+#include <algorithm>
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "api/solver.h"
@@ -23,8 +26,14 @@ struct Synthesizer::Impl {
   const MethodInfo* method = nullptr;
   std::unique_ptr<Solver> solver;  // made on first use (loading models takes time)
   std::atomic<bool> cancel{false};
+  std::optional<Clock::time_point> deadline;  // set_deadline(), for the next call
 
   SynthesisResult solve(const Task& task) {
+    // The budget starts now, before models are loaded on first use.
+    const auto start = Clock::now();
+    SearchLimits limits = SearchLimits::with_timeout(options.timeout_s);
+    if (deadline) limits.deadline = std::min(limits.deadline, *deadline);
+    deadline.reset();
     if (!solver) {
       SolverConfig cfg;
       cfg.threads = usable_threads(options.threads);
@@ -40,12 +49,10 @@ struct Synthesizer::Impl {
       }
     }
     cancel.store(false);
-    SearchLimits limits = SearchLimits::with_timeout(options.timeout_s);
     limits.cancel = &cancel;
     limits.max_memory_bytes = options.max_memory_mb > 0
                                   ? static_cast<std::size_t>(options.max_memory_mb) << 20
                                   : default_memory_cap();
-    const auto start = Clock::now();
     SearchResult r = solver->solve(task.examples, limits);
     SynthesisResult out;
     out.id = task.id;
@@ -112,6 +119,10 @@ SynthesisResult Synthesizer::synthesize_json(std::string_view task_json,
 }
 
 void Synthesizer::cancel() { impl_->cancel.store(true); }
+
+void Synthesizer::set_deadline(std::chrono::steady_clock::time_point deadline) {
+  impl_->deadline = deadline;
+}
 
 const SynthesizerOptions& Synthesizer::options() const { return impl_->options; }
 

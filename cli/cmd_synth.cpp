@@ -1,4 +1,5 @@
 // `npeps synth`: the main job, a thin client of npeps::Synthesizer.
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -7,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/output_check.h"
 #include "cli/progress.h"
+#include "cli/process_clock.h"
 #include "npeps/synthesizer.h"
 
 namespace npeps::cli {
@@ -153,6 +155,12 @@ void add_synth_command(CLI::App& app, int& exit_code) {
       return;
     }
     try {
+      // One task: the budget counts from the process's start (start-up and
+      // model loading included); batches give every task its full budget.
+      if (o->synth.timeout_s < 1e6)
+        synth->set_deadline(process_start() +
+                            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                std::chrono::duration<double>(o->synth.timeout_s)));
       const SynthesisResult r = synth->synthesize_json(read_input(o->task), "task");
       std::cout << result_json(r).dump() << "\n";
       exit_code = !stdout_flushed("synth") ? 2 : r.solved ? 0 : 1;

@@ -43,7 +43,11 @@ SearchResult exhaustive_then(const std::vector<Example>& examples, const SearchL
         return after(start, o.full_share * budget_s);
       return after(Clock::now(), o.partial_share * (budget_s - used));
     };
-  } else if (counted) {
+  } else if (!counted) {
+    // No limit at all: the enumerator may not finish its lengths; give it a
+    // fixed time, then the guided search runs until it finds a program.
+    enum_limits.deadline = after(start, o.unlimited_enum_s);
+  } else {
     // A node budget alone (deterministic runs): a fixed share for the enumerator.
     enum_limits.max_nodes = static_cast<std::uint64_t>(
         std::ceil(static_cast<double>(limits.max_nodes) * o.partial_share));

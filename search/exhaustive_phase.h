@@ -12,8 +12,8 @@
 // so far). When it is not, the enumerator still searches into that length
 // for `partial_share` of the time left, then hands over: the guided search
 // runs with the rest of the budget. Under a node budget alone the
-// enumerator gets partial_share of the nodes. With no limit at all it runs
-// to max_length before the guided search starts.
+// enumerator gets partial_share of the nodes; with no limit at all it gets
+// unlimited_enum_s seconds.
 #pragma once
 
 #include <functional>
@@ -29,6 +29,7 @@ struct ExhaustivePhaseOptions {
   double full_share = 0.6;      // a length predicted to end within this share of the budget is searched whole
   double partial_share = 0.5;   // otherwise, the share of the time left spent in it before handing over
   int max_length = 12;          // longest program the enumerator tries
+  double unlimited_enum_s = 5;  // the enumerator's time when the search has no limit
 };
 
 // Runs the exhaustive phase, then `guided` (given the limits left) unless

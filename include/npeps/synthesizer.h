@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -83,6 +84,10 @@ class Synthesizer {
   // (e.g. "line 7" for a dataset line).
   SynthesisResult synthesize_json(std::string_view task_json, const std::string& where = "task");
   void cancel();
+  // The next synthesize call stops by `deadline` even if its timeout ends
+  // later, model loading included (the CLI passes process start + timeout
+  // so that `npeps synth --timeout T` ends within T of its start).
+  void set_deadline(std::chrono::steady_clock::time_point deadline);
 
   const SynthesizerOptions& options() const;
   // Methods available in this build, e.g. {"enum", "pccoder"}.
