@@ -1,6 +1,4 @@
 // npeps: learns to write DSL programs from input/output examples.
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -18,25 +16,6 @@
 
 namespace {
 
-// libgomp (torch's OpenMP) spins idle threads by default; with more than one
-// torch thread on a 2-core machine they starve the working ones (measured:
-// 74 instead of 2,011 training states/s). libgomp reads OMP_WAIT_POLICY once,
-// before main, so when a run asks for several threads and the user has not
-// chosen a policy, restart the program with PASSIVE.
-void prefer_passive_openmp(char** argv) {
-  if (std::getenv("OMP_WAIT_POLICY")) return;
-  bool many = false;
-  for (int i = 1; argv[i]; ++i) {
-    const char* v = nullptr;
-    if (std::strcmp(argv[i], "--threads") == 0 && argv[i + 1]) v = argv[i + 1];
-    if (std::strncmp(argv[i], "--threads=", 10) == 0) v = argv[i] + 10;
-    if (v && std::atoi(v) > 1) many = true;
-  }
-  if (!many) return;
-  setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-  execv("/proc/self/exe", argv);  // returns only on failure: carry on as we are
-}
-
 // --version: the library version and, with torch, the BLAS kernels in use.
 std::string version_text() {
   std::string text = std::string("npeps ") + npeps::version();
@@ -50,7 +29,6 @@ std::string version_text() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  prefer_passive_openmp(argv);
   CLI::App app{"npeps — program synthesis from input/output examples (PCCoder, N-PEPS)"};
   app.set_version_flag("--version", std::function<std::string()>(version_text));
   app.require_subcommand(1);

@@ -1,5 +1,6 @@
 #include <dlfcn.h>
 
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -175,6 +176,8 @@ void set_torch_threads(int threads) {
   }();
   (void)interop_once;
   if (threads <= 0) return;
+  const char* env = std::getenv("NPEPS_TORCH_THREADS");
+  threads = env && std::atoi(env) > 0 ? std::atoi(env) : 1;
   torch::set_num_threads(threads);
   // libtorch leaves OpenBLAS's own pthread pool (sized to all cores) alone;
   // without this, "1 thread" still runs matrix products on every core and

@@ -69,12 +69,17 @@ class PCCoderNet {
   std::unique_ptr<Impl> impl_;
 };
 
-// Sets torch's intra-op thread count and OpenBLAS's pool to `threads`
-// (process-wide; <= 0 leaves them) and, the first time only, torch's
-// inter-op pool to 1 thread. With more than 1 thread on a busy machine, run
-// with OMP_WAIT_POLICY=PASSIVE in the environment: libgomp's default
-// spin-waiting then costs far more than the extra thread gains (it is read
-// at program start, so it cannot be set from here).
+// Prepares torch for `threads` search or training threads of this process
+// (process-wide; <= 0 leaves the settings): selects the BLAS kernels
+// (models/blas_kernel.h), sets torch's intra-op pool and OpenBLAS's pool
+// to one thread each, and, the first time only, torch's inter-op pool to 1.
+// One thread per process is never slower here: this network's matrices are
+// too small for a second intra-op thread to pay for its synchronisation,
+// and the two busy-waiting pools (libgomp's, OpenBLAS's) then compete with
+// the working threads (docs/PERFORMANCE.md). npeps gets its parallelism
+// from search workers and data-parallel processes instead.
+// NPEPS_TORCH_THREADS=N in the environment overrides the intra-op count
+// (then also set OMP_WAIT_POLICY=PASSIVE before the process starts).
 void set_torch_threads(int threads);
 
 // Whether this build of libtorch sees a CUDA device.
