@@ -5,7 +5,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 NPEPS = $(BUILD)/cli/npeps
 
 .PHONY: all deps configure build test demo conformance bench format format-check \
-        sanitize tsan fuzz clean
+        sanitize sanitize-core tsan fuzz clean
 
 all: build
 
@@ -53,6 +53,15 @@ sanitize: deps
 	cmake --build $(SAN_BUILD) -j $(JOBS)
 	cd $(SAN_BUILD) && ASAN_OPTIONS=$(ASAN_OPTIONS) UBSAN_OPTIONS=$(UBSAN_OPTIONS) \
 	  LSAN_OPTIONS=$(LSAN_OPTIONS) ctest --output-on-failure -j $(JOBS) --timeout 1800
+
+# The torch-free layers only (the parsers of untrusted input, the searches):
+# a fraction of the full build, so CI runs it on every change.
+CORE_TESTS = npeps_dsl_tests npeps_datasets_tests npeps_search_tests
+sanitize-core: deps
+	cmake -S . -B $(SAN_BUILD) -G Ninja $(SAN_FLAGS) -DNPEPS_SANITIZE=address,undefined
+	cmake --build $(SAN_BUILD) -j $(JOBS) --target $(CORE_TESTS)
+	for t in $(CORE_TESTS); do ASAN_OPTIONS=$(ASAN_OPTIONS) UBSAN_OPTIONS=$(UBSAN_OPTIONS) \
+	  LSAN_OPTIONS=$(LSAN_OPTIONS) $(SAN_BUILD)/tests/$$t --gtest_brief=1 || exit 1; done
 
 ASAN_OPTIONS = detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1
 UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1:suppressions=$(CURDIR)/scripts/sanitizers/ubsan.supp

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "datasets/task.h"
+#include "search/tsan_annotations.h"
 
 namespace npeps {
 namespace {
@@ -88,8 +89,16 @@ class Phase {
         tbb::task_arena arena(workers);
         arena.execute([&] {
           tbb::task_group group;
-          for (int w = 0; w < workers; ++w) group.run([this, w] { work(w); });
+          for (int w = 0; w < workers; ++w) {
+            tsan_release(&tbb_handoff);
+            group.run([this, w] {
+              tsan_acquire(&tbb_handoff);
+              work(w);
+              tsan_release(&tbb_handoff);
+            });
+          }
           group.wait();
+          tsan_acquire(&tbb_handoff);
         });
       }
     }
