@@ -365,6 +365,7 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
   double train_time = 0;
   std::int64_t trained_states = 0;
   bool stop = o.patience > 0 && bad_epochs >= o.patience;
+  if (group) group->barrier();  // the ranks prepare at different speeds: start the clocks together
   for (int epoch = start_epoch; epoch < o.epochs && !stop; ++epoch) {
     std::iota(perm.begin(), perm.end(), 0);
     shuffle(perm, o.seed * 1000003ULL + static_cast<std::uint64_t>(epoch) + 1);

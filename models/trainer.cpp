@@ -395,6 +395,7 @@ TrainReport train(const TrainOptions& o) {
   std::vector<std::int64_t> perm(n);
   double train_time = 0;
   std::size_t trained_states = 0;
+  if (group) group->barrier();  // the ranks load at different speeds: start the clocks together
   for (int epoch = start_epoch; epoch < o.epochs; ++epoch) {
     // PCCoder's StepLR is stepped at the start of every epoch (after the one
     // step its constructor takes), so epoch e runs at decay^((e + 1) / every).
