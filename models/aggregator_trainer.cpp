@@ -381,6 +381,7 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
     std::iota(order.begin(), order.end(), 0);
     shuffle(order, o.seed * 7919ULL + static_cast<std::uint64_t>(epoch) + 1);
     const auto te = Clock::now();
+    const double comm0 = group ? group->collective_seconds() : 0;
     Stats epoch_stats;
     AggregatorTrainProgress p;
     p.epoch = epoch;
@@ -422,6 +423,7 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
     epoch_stats.finish();
     epoch_stats = epoch_stats.all_ranks(group.get());
     const double epoch_time = since(te);
+    const double comm_time = group ? group->collective_seconds() - comm0 : 0;
     train_time += epoch_time;
     trained_states += epoch_stats.states;
     // Validation: each rank evaluates its slice of the set.
@@ -448,6 +450,7 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
                                     {"bad_epochs", bad_epochs},
                                     {"states_per_s", epoch_stats.states / epoch_time},
                                     {"processes", world},
+                                    {"collective_s", comm_time},
                                     {"epoch_time_s", epoch_time}};
     report.epochs_done = epoch + 1;
     if (!rank0) continue;  // rank 0 alone writes and reports

@@ -84,14 +84,17 @@ bool distributed_available() { return true; }
 
 struct ProcessGroup::Impl {
   int rank = 0, world = 1;
+  double seconds = 0;  // in collectives
   c10::intrusive_ptr<c10d::TCPStore> store;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> pg;
 
   // Runs one collective and waits; c10 errors become DistributedError.
   template <class F>
   void run(const char* what, F&& f) {
+    const auto t0 = std::chrono::steady_clock::now();
     try {
       f()->wait();
+      seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     } catch (const c10::Error& e) {
       throw DistributedError(std::string(what) + " failed on rank " + std::to_string(rank) + ": " +
                              e.what_without_backtrace());
@@ -220,6 +223,7 @@ bool distributed_available() { return false; }
 
 struct ProcessGroup::Impl {
   int rank = 0, world = 1;
+  double seconds = 0;
 };
 
 ProcessGroup::ProcessGroup(const DistributedOptions&) {
@@ -238,5 +242,6 @@ void broadcast_parameters(ProcessGroup&, const std::vector<torch::Tensor>&) {}
 ProcessGroup::~ProcessGroup() = default;
 int ProcessGroup::rank() const { return impl_->rank; }
 int ProcessGroup::world_size() const { return impl_->world; }
+double ProcessGroup::collective_seconds() const { return impl_->seconds; }
 
 }  // namespace npeps

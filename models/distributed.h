@@ -65,6 +65,9 @@ class ProcessGroup {
   // Rank 0's values to every rank, in place.
   void broadcast(std::span<double> values);
   void barrier();
+  // Wall time spent in this group's collectives so far (waiting for the
+  // slowest rank included), in seconds.
+  double collective_seconds() const;
 
   struct Impl;
   Impl& impl() { return *impl_; }

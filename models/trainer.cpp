@@ -407,6 +407,7 @@ TrainReport train(const TrainOptions& o) {
     shuffle(perm, o.seed * 1000003ULL + static_cast<std::uint64_t>(epoch) + 1);
 
     const auto te = std::chrono::steady_clock::now();
+    const double comm0 = group ? group->collective_seconds() : 0;
     LossStats epoch_stats;
     TrainProgress p;
     p.epoch = epoch;
@@ -440,6 +441,7 @@ TrainReport train(const TrainOptions& o) {
     finish(epoch_stats);
     epoch_stats = all_ranks(group.get(), epoch_stats);
     const double epoch_time = seconds_since(te);
+    const double comm_time = group ? group->collective_seconds() - comm0 : 0;
     train_time += epoch_time;
     trained_states += epoch_stats.states;
     // Validation: each rank evaluates its slice of the set.
@@ -459,6 +461,7 @@ TrainReport train(const TrainOptions& o) {
                                     {"val", stats_json(val)},
                                     {"train_states_per_s", epoch_stats.states / epoch_time},
                                     {"processes", world},
+                                    {"collective_s", comm_time},
                                     {"time_s", seconds_since(t0)}};
     if (!rank0) continue;  // rank 0 alone writes and reports
     learner->save(o.checkpoint_path, epoch + 1, metrics.dump());
