@@ -290,7 +290,9 @@ TEST(DistributedWorker, DISABLED_TrainsAsOneRank) {
 void expect_same_run(const std::filesystem::path& dir, const std::string& kind,
                      const std::function<void()>& single,
                      const std::vector<std::string>& loss_keys) {
-  const int port_a = free_port(), port_b = free_port();
+  const int port_a = free_port();
+  int port_b = free_port();
+  while (port_b == port_a) port_b = free_port();
   const std::vector<pid_t> pids = {spawn_worker(dir, kind, 0, port_a, port_b),
                                    spawn_worker(dir, kind, 1, port_a, port_b)};
   single();
