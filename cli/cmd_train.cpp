@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 
 #ifdef NPEPS_WITH_TORCH
+#include "cli/distributed_flags.h"
 #include "cli/progress.h"
 #include "models/checkpoint.h"
 #include "models/trainer.h"
@@ -46,7 +47,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
   sub->add_option("--growth", o->net.dense_growth, "dense block growth")->capture_default_str();
   sub->add_option("--hidden", o->net.hidden_dim, "state embedding size")->capture_default_str();
   sub->add_flag("--keep-epochs", o->keep_epoch_checkpoints, "also keep one checkpoint per epoch");
-  sub->callback([o, files, &exit_code] {
+  auto distributed = add_distributed_flags(sub);
+  sub->callback([o, files, distributed, &exit_code] {
     o->train_files = *files;
     auto progress = std::make_shared<EpochProgress>();
     o->progress = [progress](const TrainProgress& p) {
@@ -62,13 +64,16 @@ void add_train_command(CLI::App& app, int& exit_code) {
       progress->epoch_end(line);
     };
     try {
+      o->distributed = distributed();
       const TrainReport r = train(*o);
-      std::fprintf(stderr,
-                   "trained %d epochs (%lld steps) on %zu states (%zu validation), %lld "
-                   "parameters, %.0f states/s, best val acc %.4f, %.1f s\n",
-                   r.epochs_done, static_cast<long long>(r.steps), r.train_states, r.val_states,
-                   static_cast<long long>(r.parameters), r.train_states_per_s, r.best_val_acc,
-                   r.time_s);
+      if (o->distributed.rank == 0)
+        std::fprintf(stderr,
+                     "trained %d epochs (%lld steps) on %zu states (%zu validation), %lld "
+                     "parameters, %d process%s, %.0f states/s, best val acc %.4f, %.1f s\n",
+                     r.epochs_done, static_cast<long long>(r.steps), r.train_states,
+                     r.val_states, static_cast<long long>(r.parameters), r.world_size,
+                     r.world_size > 1 ? "es" : "", r.train_states_per_s, r.best_val_acc,
+                     r.time_s);
       exit_code = 0;
     } catch (const std::exception& e) {
       std::cerr << "npeps train: " << e.what() << "\n";

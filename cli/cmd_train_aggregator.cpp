@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 
 #ifdef NPEPS_WITH_TORCH
+#include "cli/distributed_flags.h"
 #include "cli/progress.h"
 #include "models/aggregator_data.h"
 #include "models/aggregator_trainer.h"
@@ -96,7 +97,8 @@ void add_train_aggregator_command(CLI::App& app, int& exit_code) {
   sub->add_option("--seed", o->seed, "seed (init, split, shuffles)")->capture_default_str();
   sub->add_option("--threads", o->threads, "torch threads")->capture_default_str();
   sub->add_option("--log", o->log_path, "metrics log, one JSON object per epoch");
-  sub->callback([o, key_encoder, &exit_code] {
+  auto distributed = add_distributed_flags(sub);
+  sub->callback([o, key_encoder, distributed, &exit_code] {
     o->model.key_encoder = *key_encoder == "pe" ? KeyEncoder::PE : KeyEncoder::Global;
     auto progress = std::make_shared<EpochProgress>();
     o->progress = [progress](const AggregatorTrainProgress& p) {
@@ -111,9 +113,12 @@ void add_train_aggregator_command(CLI::App& app, int& exit_code) {
       progress->epoch_end(line);
     };
     try {
-      std::fprintf(stderr, "preparing instances (embedding queries and keys)...\n");
+      o->distributed = distributed();
+      const bool rank0 = o->distributed.rank == 0;
+      if (rank0) std::fprintf(stderr, "preparing instances (embedding queries and keys)...\n");
       const AggregatorTrainReport r = train_aggregator(*o);
-      std::fprintf(stderr,
+      if (rank0)
+        std::fprintf(stderr,
                    "trained %d epochs%s on %zu states / %zu keys (%zu validation states), "
                    "%zu instances used, %zu skipped, %lld parameters, prepare %.1f s, "
                    "%.0f states/s, best val loss %.4f acc %.4f, %.1f s\n",

@@ -1,6 +1,7 @@
 #include "models/aggregator_trainer.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -10,6 +11,7 @@
 
 #include "models/checkpoint.h"
 #include "models/cross_aggregator_module.h"
+#include "models/distributed_internal.h"
 #include "models/encoding.h"
 #include "models/fused_adam.h"
 #include "models/trace.h"
@@ -133,6 +135,19 @@ struct Stats {
     statement_acc += s.statement_acc * w, op_acc += s.op_acc * w;
     states += s.states;
   }
+  // The stats over every rank (identity without a group); call after finish().
+  Stats all_ranks(ProcessGroup* group) const {
+    if (!group) return *this;
+    const double n = static_cast<double>(states);
+    std::array<double, 6> a = {loss * n,          statement_loss * n, op_loss * n,
+                               statement_acc * n, op_acc * n,         n};
+    group->allreduce_sum(a);
+    Stats s;
+    s.loss = a[0], s.statement_loss = a[1], s.op_loss = a[2], s.statement_acc = a[3];
+    s.op_acc = a[4], s.states = std::llround(a[5]);
+    s.finish();
+    return s;
+  }
   void finish() {
     if (states == 0) return;
     const double n = static_cast<double>(states);
@@ -177,12 +192,14 @@ BatchLoss batch_loss(CrossAggregatorModuleImpl& m, const Batch& b) {
   return r;
 }
 
-Stats evaluate(CrossAggregatorModuleImpl& m, const InstanceSet& s, int batch, torch::Device dev) {
+// Over the instances [slice.begin, slice.begin + slice.size).
+Stats evaluate(CrossAggregatorModuleImpl& m, const InstanceSet& s, int batch, torch::Device dev,
+               Slice slice) {
   torch::InferenceMode guard;
   m.eval();
   Stats total;
-  std::vector<std::int64_t> idx(s.size());
-  std::iota(idx.begin(), idx.end(), 0);
+  std::vector<std::int64_t> idx(slice.size);
+  std::iota(idx.begin(), idx.end(), slice.begin);
   for (std::size_t lo = 0; lo < idx.size(); lo += batch) {
     const std::size_t n = std::min<std::size_t>(batch, idx.size() - lo);
     const Batch b = make_batch(s, std::span(idx).subspan(lo, n), dev);
@@ -207,6 +224,11 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
     throw AggregatorTrainError("validation fraction must be in [0, 1)");
   set_torch_threads(o.threads);
   AggregatorTrainReport report;
+  // Data-parallel: rendezvous first, so that a bad setup fails early.
+  const std::unique_ptr<ProcessGroup> group = make_process_group(o.distributed);
+  const int rank = group ? group->rank() : 0, world = group ? group->world_size() : 1;
+  const bool rank0 = rank == 0;
+  report.world_size = world;
   const bool cuda = o.use_cuda && cuda_available();
 
   // Frozen encoders.
@@ -316,15 +338,26 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
   torch::optim::Adam adam(module.parameters(), torch::optim::AdamOptions(o.learning_rate));
   if (resuming && read_aggregator_header(last_path).has_optimizer)
     load_aggregator_optimizer(last_path, adam);
+  if (group) {
+    const std::array<double, 2> at = {static_cast<double>(start_epoch), static_cast<double>(steps)};
+    if (!agrees_with_rank0(*group, at))
+      throw AggregatorTrainError("rank " + std::to_string(rank) + " starts at epoch " +
+                                 std::to_string(start_epoch) + ", not where rank 0 does: every " +
+                                 "rank must see the same '" + last_path + "'");
+    broadcast_parameters(*group, module.parameters());
+    torch::manual_seed(o.seed * 1000003ULL + static_cast<std::uint64_t>(rank));  // own dropout
+  }
   report.parameters = model->num_parameters();
   report.cuda = model->on_cuda();
   report.start_epoch = report.epochs_done = start_epoch;
 
   std::ofstream log;
-  if (!o.log_path.empty()) {
+  if (!o.log_path.empty() && rank0) {
     log.open(o.log_path, start_epoch > 0 ? std::ios::app : std::ios::trunc);
     if (!log) throw AggregatorTrainError("cannot write log file '" + o.log_path + "'");
   }
+  std::function<void(const AggregatorTrainProgress&)> progress;
+  if (rank0) progress = o.progress;
 
   const std::int64_t n = static_cast<std::int64_t>(train_set.size());
   const std::int64_t batches = (n + o.batch_size - 1) / o.batch_size;
@@ -332,6 +365,7 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
   double train_time = 0;
   std::int64_t trained_states = 0;
   bool stop = o.patience > 0 && bad_epochs >= o.patience;
+  if (group) group->barrier();  // the ranks prepare at different speeds: start the clocks together
   for (int epoch = start_epoch; epoch < o.epochs && !stop; ++epoch) {
     std::iota(perm.begin(), perm.end(), 0);
     shuffle(perm, o.seed * 1000003ULL + static_cast<std::uint64_t>(epoch) + 1);
@@ -347,6 +381,7 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
     std::iota(order.begin(), order.end(), 0);
     shuffle(order, o.seed * 7919ULL + static_cast<std::uint64_t>(epoch) + 1);
     const auto te = Clock::now();
+    const double comm0 = group ? group->collective_seconds() : 0;
     Stats epoch_stats;
     AggregatorTrainProgress p;
     p.epoch = epoch;
@@ -356,28 +391,48 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
     for (std::int64_t b = 0; b < batches; ++b) {
       const std::int64_t lo = order[b] * o.batch_size,
                          m = std::min<std::int64_t>(o.batch_size, n - lo);
-      const Batch batch =
-          make_batch(train_set, std::span(perm).subspan(lo, m), model->impl().device);
+      const Slice mine = rank_slice(m, rank, world);
       adam.zero_grad();
-      BatchLoss l = batch_loss(module, batch);
-      l.total.backward();
+      Stats slice_stats;
+      if (mine.size > 0) {
+        const Batch batch = make_batch(
+            train_set, std::span(perm).subspan(lo + mine.begin, mine.size), model->impl().device);
+        BatchLoss l = batch_loss(module, batch);
+        l.total.backward();
+        slice_stats = l.stats;
+      }
+      if (group) {
+        // The loss is a mean over query states: weight by this slice's share.
+        std::int64_t global_states = 0;
+        for (std::int64_t i = lo; i < lo + m; ++i) global_states += train_set.q_len[perm[i]];
+        allreduce_gradients(*group, module.parameters(),
+                            static_cast<double>(slice_stats.states) / global_states);
+      }
       fused_adam_step(adam);
       ++steps;
-      epoch_stats.add(l.stats);
+      epoch_stats.add(slice_stats);
       if ((b + 1) % std::max(o.progress_every, 1) == 0 || b + 1 == batches) {
+        std::array<double, 2> so_far = {epoch_stats.loss, static_cast<double>(epoch_stats.states)};
+        if (group) group->allreduce_sum(so_far);  // every rank, same batches
         p.batch = b + 1;
-        p.train_loss = epoch_stats.loss / static_cast<double>(epoch_stats.states);
-        p.states_per_s = static_cast<double>(epoch_stats.states) / since(te);
-        if (o.progress) o.progress(p);
+        p.train_loss = so_far[0] / so_far[1];
+        p.states_per_s = so_far[1] / since(te);
+        if (progress) progress(p);
       }
     }
+    epoch_stats.finish();
+    epoch_stats = epoch_stats.all_ranks(group.get());
     const double epoch_time = since(te);
+    const double comm_time = group ? group->collective_seconds() - comm0 : 0;
     train_time += epoch_time;
     trained_states += epoch_stats.states;
-    epoch_stats.finish();
-    const Stats val = val_set.size() > 0
-                          ? evaluate(module, val_set, o.batch_size, model->impl().device)
-                          : epoch_stats;
+    // Validation: each rank evaluates its slice of the set.
+    const Stats val =
+        val_set.size() > 0
+            ? evaluate(module, val_set, o.batch_size, model->impl().device,
+                       rank_slice(static_cast<std::int64_t>(val_set.size()), rank, world))
+                  .all_ranks(group.get())
+            : epoch_stats;
     const bool improved = val.loss < best;
     if (improved) {
       best = val.loss;
@@ -394,7 +449,11 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
                                     {"best_val_acc", best_acc},
                                     {"bad_epochs", bad_epochs},
                                     {"states_per_s", epoch_stats.states / epoch_time},
+                                    {"processes", world},
+                                    {"collective_s", comm_time},
                                     {"epoch_time_s", epoch_time}};
+    report.epochs_done = epoch + 1;
+    if (!rank0) continue;  // rank 0 alone writes and reports
     AggregatorCheckpoint h;
     h.epoch = epoch + 1;
     h.step = steps;
@@ -402,14 +461,15 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
     if (improved) save_aggregator(o.checkpoint_path, *model, h);
     save_aggregator(last_path, *model, h, &adam);
     if (log) log << metrics.dump() << '\n' << std::flush;
-    report.epochs_done = epoch + 1;
     p.epoch_end = true;
     p.val_loss = val.loss;
     p.val_statement_acc = val.statement_acc;
     p.improved = improved;
     p.states_per_s = epoch_stats.states / epoch_time;
-    if (o.progress) o.progress(p);
+    if (progress) progress(p);
   }
+  // When training returns on any rank, rank 0's checkpoints are complete.
+  if (group) group->barrier();
   report.early_stopped = stop;
   report.best_val_loss = best;
   report.best_val_acc = best_acc;

@@ -18,6 +18,7 @@
 #include "models/aggregator_data.h"
 #include "models/aggregator_keys.h"
 #include "models/cross_aggregator.h"
+#include "models/distributed.h"
 #include "models/pccoder_net.h"
 
 namespace npeps {
@@ -78,6 +79,14 @@ struct AggregatorTrainOptions {
   std::string log_path;     // one JSON object per epoch; empty = none
   int progress_every = 20;  // batches between progress callbacks
   std::function<void(const AggregatorTrainProgress&)> progress;
+  // Data-parallel run over processes (models/distributed.h); world size 1 =
+  // this process alone. Every rank loads and prepares all the instances and
+  // trains on its contiguous slice of each global batch of batch_size
+  // instances (gradients weighted by query states, so the step is the one
+  // of the global batch's mean loss); validation is split across ranks;
+  // rank 0 alone writes checkpoints and the log and calls progress.
+  // --resume: every rank reads <checkpoint_path>.last.
+  DistributedOptions distributed;
 };
 
 struct AggregatorTrainReport {
@@ -88,6 +97,7 @@ struct AggregatorTrainReport {
   std::size_t train_keys = 0;                    // keys over the training instances
   std::int64_t parameters = 0;
   bool cuda = false;
+  int world_size = 1;  // processes that trained together
   int start_epoch = 0, epochs_done = 0;
   bool early_stopped = false;
   double best_val_loss = 0, best_val_acc = 0;

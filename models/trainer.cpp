@@ -1,6 +1,7 @@
 #include "models/trainer.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +13,7 @@
 
 #include "datasets/task.h"
 #include "models/checkpoint_internal.h"
+#include "models/distributed_internal.h"
 #include "models/encoding.h"
 #include "models/fused_adam.h"
 #include "models/pccoder_module.h"
@@ -94,6 +96,7 @@ struct Learner::Impl {
   PCCoderNet net;
   std::unique_ptr<torch::optim::Adam> adam;
   std::int64_t steps = 0;
+  ProcessGroup* group = nullptr;  // data-parallel run
 };
 
 Learner::Learner(PCCoderNet net, const LearnerOptions& options) : impl_(std::make_unique<Impl>()) {
@@ -130,11 +133,32 @@ void finish(LossStats& acc) {
 
 }  // namespace
 
-LossStats Learner::step(const StateSet& set, std::span<const std::int64_t> indices) {
+void Learner::set_process_group(ProcessGroup* group) {
+  impl_->group = group;
+  if (group) broadcast_parameters(*group, impl_->net.impl().module->parameters());
+}
+
+LossStats Learner::step(const StateSet& set, std::span<const std::int64_t> indices,
+                        std::int64_t global_states) {
+  auto& module = impl_->net.impl().module;
+  module->train();
+  impl_->adam->zero_grad();
+  LossStats stats;
+  if (!indices.empty()) stats = forward_backward(set, indices);
+  if (impl_->group) {
+    const double local = static_cast<double>(indices.size());
+    const double global = global_states > 0 ? static_cast<double>(global_states) : local;
+    allreduce_gradients(*impl_->group, module->parameters(), global > 0 ? local / global : 0.0);
+  }
+  fused_adam_step(*impl_->adam);
+  ++impl_->steps;
+  return stats;
+}
+
+LossStats Learner::forward_backward(const StateSet& set, std::span<const std::int64_t> indices) {
   const auto& s = set.impl();
   const torch::Device dev = impl_->net.impl().device;
   auto& module = impl_->net.impl().module;
-  module->train();
   const torch::Tensor idx = torch::from_blob(const_cast<std::int64_t*>(indices.data()),
                                              {static_cast<int64_t>(indices.size())}, torch::kLong);
   const torch::Tensor tokens = s.tokens_t().index_select(0, idx).to(dev, torch::kLong);
@@ -142,12 +166,9 @@ LossStats Learner::step(const StateSet& set, std::span<const std::int64_t> indic
   const torch::Tensor statement = s.statement_t().index_select(0, idx).to(dev);
   const torch::Tensor op = s.op_t().index_select(0, idx).to(dev);
   const torch::Tensor drop = s.drop_t().index_select(0, idx).to(dev);
-  impl_->adam->zero_grad();
   const auto out = module->forward(tokens, counts);
   const Losses l = compute_losses(out, statement, drop, op);
   l.total.backward();
-  fused_adam_step(*impl_->adam);
-  ++impl_->steps;
   LossStats stats;
   torch::NoGradGuard no_grad;
   accumulate(stats, l, out.statement, statement, indices.size());
@@ -156,15 +177,20 @@ LossStats Learner::step(const StateSet& set, std::span<const std::int64_t> indic
 }
 
 LossStats Learner::evaluate(const StateSet& set, int chunk) {
+  return evaluate(set, chunk, 0, static_cast<std::int64_t>(set.size()));
+}
+
+LossStats Learner::evaluate(const StateSet& set, int chunk, std::int64_t begin,
+                            std::int64_t count) {
   const auto& s = set.impl();
   const torch::Device dev = impl_->net.impl().device;
   auto& module = impl_->net.impl().module;
   torch::InferenceMode guard;
   module->eval();
   LossStats stats;
-  const int64_t n = static_cast<int64_t>(s.size());
+  const int64_t n = std::min<int64_t>(begin + count, static_cast<int64_t>(s.size()));
   chunk = std::max(chunk, 1);
-  for (int64_t i = 0; i < n; i += chunk) {
+  for (int64_t i = std::max<int64_t>(begin, 0); i < n; i += chunk) {
     const int64_t m = std::min<int64_t>(chunk, n - i);
     const torch::Tensor statement = s.statement_t().narrow(0, i, m).to(dev);
     const auto out = module->forward(s.tokens_t().narrow(0, i, m).to(dev, torch::kLong),
@@ -241,6 +267,26 @@ void fill(StateSet& set, const std::vector<const Task*>& tasks, TrainReport& rep
   }
 }
 
+// Loss sums (weighted by states) of a finished LossStats, and back.
+std::array<double, 6> sums(const LossStats& s) {
+  const double n = static_cast<double>(s.states);
+  return {s.total * n, s.statement * n, s.drop * n, s.op * n, s.statement_acc * n, n};
+}
+LossStats from_sums(const std::array<double, 6>& a) {
+  LossStats s;
+  s.total = a[0], s.statement = a[1], s.drop = a[2], s.op = a[3], s.statement_acc = a[4];
+  s.states = static_cast<std::size_t>(std::llround(a[5]));
+  finish(s);
+  return s;
+}
+// The stats over every rank (identity without a group).
+LossStats all_ranks(ProcessGroup* group, const LossStats& mine) {
+  if (!group) return mine;
+  std::array<double, 6> a = sums(mine);
+  group->allreduce_sum(a);
+  return from_sums(a);
+}
+
 }  // namespace
 
 TrainReport train(const TrainOptions& o) {
@@ -255,8 +301,13 @@ TrainReport train(const TrainOptions& o) {
     throw TrainError("validation fraction must be in [0, 1)");
   set_torch_threads(o.threads);
   TrainReport report;
+  // Data-parallel: rendezvous first, so that a bad setup fails early.
+  const std::unique_ptr<ProcessGroup> group = make_process_group(o.distributed);
+  const int rank = group ? group->rank() : 0, world = group ? group->world_size() : 1;
+  const bool rank0 = rank == 0;
+  report.world_size = world;
 
-  // Data: tasks -> traces -> encoded states, once.
+  // Data (every rank loads all of it): tasks -> traces -> encoded states, once.
   TaskSource train_src, val_src;
   for (const std::string& f : o.train_files) load_into(f, train_src, report);
   if (o.max_tasks > 0 && train_src.tasks.size() > o.max_tasks) train_src.tasks.resize(o.max_tasks);
@@ -310,26 +361,41 @@ TrainReport train(const TrainOptions& o) {
     learner =
         std::make_unique<Learner>(PCCoderNet(o.net, o.seed, cuda), LearnerOptions{o.learning_rate});
   }
+  if (group) {
+    // Every rank must have read the same checkpoint (a shared file system).
+    const std::array<double, 2> at = {static_cast<double>(start_epoch),
+                                      static_cast<double>(learner->steps())};
+    if (!agrees_with_rank0(*group, at))
+      throw TrainError("rank " + std::to_string(rank) + " starts at epoch " +
+                       std::to_string(start_epoch) + ", not where rank 0 does: every rank must " +
+                       "see the same '" + o.checkpoint_path + "'");
+    learner->set_process_group(group.get());  // also copies rank 0's parameters
+  }
   report.parameters = learner->net().num_parameters();
   report.cuda = learner->net().on_cuda();
   report.start_epoch = start_epoch;
   report.epochs_done = start_epoch;
 
   std::ofstream log;
-  if (!o.log_path.empty()) {
+  if (!o.log_path.empty() && rank0) {
     log.open(o.log_path, start_epoch > 0 ? std::ios::app : std::ios::trunc);
     if (!log) throw TrainError("cannot write log file '" + o.log_path + "'");
   }
-  if (o.verbose)
-    std::fprintf(stderr, "training: %zu states (%zu validation), %lld parameters, %s\n",
+  std::function<void(const TrainProgress&)> progress;
+  if (rank0) progress = o.progress;
+  const bool verbose = o.verbose && rank0;
+  if (verbose)
+    std::fprintf(stderr,
+                 "training: %zu states (%zu validation), %lld parameters, %s, %d process%s\n",
                  report.train_states, report.val_states, static_cast<long long>(report.parameters),
-                 report.cuda ? "CUDA" : "CPU");
+                 report.cuda ? "CUDA" : "CPU", world, world > 1 ? "es" : "");
 
   const std::int64_t n = static_cast<std::int64_t>(train_set.size());
   const std::int64_t batches = (n + o.batch_size - 1) / o.batch_size;
   std::vector<std::int64_t> perm(n);
   double train_time = 0;
   std::size_t trained_states = 0;
+  if (group) group->barrier();  // the ranks load at different speeds: start the clocks together
   for (int epoch = start_epoch; epoch < o.epochs; ++epoch) {
     // PCCoder's StepLR is stepped at the start of every epoch (after the one
     // step its constructor takes), so epoch e runs at decay^((e + 1) / every).
@@ -341,6 +407,7 @@ TrainReport train(const TrainOptions& o) {
     shuffle(perm, o.seed * 1000003ULL + static_cast<std::uint64_t>(epoch) + 1);
 
     const auto te = std::chrono::steady_clock::now();
+    const double comm0 = group ? group->collective_seconds() : 0;
     LossStats epoch_stats;
     TrainProgress p;
     p.epoch = epoch;
@@ -348,7 +415,9 @@ TrainReport train(const TrainOptions& o) {
     p.batches = batches;
     for (std::int64_t b = 0; b < batches; ++b) {
       const std::int64_t lo = b * o.batch_size, m = std::min<std::int64_t>(o.batch_size, n - lo);
-      const LossStats s = learner->step(train_set, std::span(perm).subspan(lo, m));
+      const Slice mine = rank_slice(m, rank, world);
+      const LossStats s =
+          learner->step(train_set, std::span(perm).subspan(lo + mine.begin, mine.size), m);
       const double w = static_cast<double>(s.states);
       epoch_stats.total += s.total * w;
       epoch_stats.statement += s.statement * w;
@@ -357,21 +426,28 @@ TrainReport train(const TrainOptions& o) {
       epoch_stats.statement_acc += s.statement_acc * w;
       epoch_stats.states += s.states;
       if ((b + 1) % std::max(o.progress_every, 1) == 0 || b + 1 == batches) {
+        std::array<double, 2> so_far = {epoch_stats.total, static_cast<double>(epoch_stats.states)};
+        if (group) group->allreduce_sum(so_far);  // every rank, same batches
         p.batch = b + 1;
-        p.train_loss = epoch_stats.total / static_cast<double>(epoch_stats.states);
-        p.states_per_s = static_cast<double>(epoch_stats.states) / seconds_since(te);
-        if (o.progress) o.progress(p);
-        if (o.verbose)
+        p.train_loss = so_far[0] / so_far[1];
+        p.states_per_s = so_far[1] / seconds_since(te);
+        if (progress) progress(p);
+        if (verbose)
           std::fprintf(stderr, "\repoch %d/%d batch %lld/%lld loss %.4f %.0f states/s", epoch + 1,
                        o.epochs, static_cast<long long>(p.batch), static_cast<long long>(batches),
                        p.train_loss, p.states_per_s);
       }
     }
+    finish(epoch_stats);
+    epoch_stats = all_ranks(group.get(), epoch_stats);
     const double epoch_time = seconds_since(te);
+    const double comm_time = group ? group->collective_seconds() - comm0 : 0;
     train_time += epoch_time;
     trained_states += epoch_stats.states;
-    finish(epoch_stats);
-    const LossStats val = val_set.size() ? learner->evaluate(val_set) : LossStats{};
+    // Validation: each rank evaluates its slice of the set.
+    const Slice val_slice = rank_slice(static_cast<std::int64_t>(val_set.size()), rank, world);
+    const LossStats val =
+        all_ranks(group.get(), learner->evaluate(val_set, 100, val_slice.begin, val_slice.size));
     report.last_train = epoch_stats;
     report.last_val = val;
     report.best_val_acc = std::max(report.best_val_acc, val.statement_acc);
@@ -384,7 +460,10 @@ TrainReport train(const TrainOptions& o) {
                                     {"train", stats_json(epoch_stats)},
                                     {"val", stats_json(val)},
                                     {"train_states_per_s", epoch_stats.states / epoch_time},
+                                    {"processes", world},
+                                    {"collective_s", comm_time},
                                     {"time_s", seconds_since(t0)}};
+    if (!rank0) continue;  // rank 0 alone writes and reports
     learner->save(o.checkpoint_path, epoch + 1, metrics.dump());
     if (o.keep_epoch_checkpoints)
       std::filesystem::copy_file(o.checkpoint_path,
@@ -394,14 +473,16 @@ TrainReport train(const TrainOptions& o) {
     p.epoch_end = true;
     p.val_loss = val.total;
     p.val_statement_acc = val.statement_acc;
-    if (o.progress) o.progress(p);
-    if (o.verbose)
+    if (progress) progress(p);
+    if (verbose)
       std::fprintf(
           stderr,
           "\repoch %d/%d loss %.4f train acc %.3f | val loss %.4f acc %.3f | %.0f states/s\n",
           epoch + 1, o.epochs, epoch_stats.total, epoch_stats.statement_acc, val.total,
           val.statement_acc, epoch_stats.states / epoch_time);
   }
+  // When train() returns on any rank, rank 0's checkpoint is complete.
+  if (group) group->barrier();
   report.steps = learner->steps();
   report.train_states_per_s = train_time > 0 ? trained_states / train_time : 0;
   report.time_s = seconds_since(t0);

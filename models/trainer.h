@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "models/distributed.h"
 #include "models/pccoder_net.h"
 #include "models/trace.h"
 
@@ -63,10 +64,22 @@ class Learner {
   Learner(PCCoderNet net, const LearnerOptions& options = {});
   ~Learner();
 
-  // One optimizer step on the states `indices` of `set` (a batch).
-  LossStats step(const StateSet& set, std::span<const std::int64_t> indices);
+  // Data-parallel training: from now on every step all-reduces the
+  // gradients over `group` (null: single process). Copies rank 0's
+  // parameters to every rank now. The group must outlive the learner's steps.
+  void set_process_group(ProcessGroup* group);
+
+  // One optimizer step on the states `indices` of `set` (a batch). In a
+  // data-parallel run, `indices` is this rank's slice (possibly empty) of a
+  // global batch of `global_states` states: every rank then takes the step
+  // of the mean loss over the global batch. The returned losses are this
+  // slice's.
+  LossStats step(const StateSet& set, std::span<const std::int64_t> indices,
+                 std::int64_t global_states = 0);
   // Losses and accuracy over the whole set, no gradients, in chunks of `chunk`.
   LossStats evaluate(const StateSet& set, int chunk = 100);
+  // The same over the states [begin, begin + count) of the set.
+  LossStats evaluate(const StateSet& set, int chunk, std::int64_t begin, std::int64_t count);
 
   void set_learning_rate(double lr);
   std::int64_t steps() const;
@@ -79,6 +92,9 @@ class Learner {
   void load_optimizer(const std::string& path);
 
  private:
+  // Forward and backward on the states (gradients accumulate); their losses.
+  LossStats forward_backward(const StateSet& set, std::span<const std::int64_t> indices);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -118,10 +134,16 @@ struct TrainOptions {
   // Start a new run (not a resumed one) from this checkpoint's weights
   // (curriculum; same architecture), with a fresh optimizer. Empty: random.
   std::string init_from;
-  std::string log_path;                 // metrics, one JSON object per epoch; empty = none
-  int progress_every = 100;             // batches between progress callbacks
+  std::string log_path;      // metrics, one JSON object per epoch; empty = none
+  int progress_every = 100;  // batches between progress callbacks
   std::function<void(const TrainProgress&)> progress;  // optional
   bool verbose = false;                                // print progress lines to standard error
+  // Data-parallel run over processes (models/distributed.h); world size 1 =
+  // this process alone. Every rank loads all the data and trains on its
+  // contiguous slice of each global batch of batch_size states; validation
+  // is split across ranks; only rank 0 writes the checkpoint and the log
+  // and calls progress. --resume: every rank reads checkpoint_path.
+  DistributedOptions distributed;
 };
 
 struct TrainReport {
@@ -131,13 +153,14 @@ struct TrainReport {
   std::size_t val_states = 0;
   std::int64_t parameters = 0;
   bool cuda = false;                 // trained on CUDA
+  int world_size = 1;                // processes that trained together
   int start_epoch = 0;               // > 0 when resumed
   int epochs_done = 0;               // epochs completed in total (checkpoint's count)
   std::int64_t steps = 0;            // optimizer steps in total
   LossStats last_train;              // last epoch's training losses
   LossStats last_val;                // last epoch's validation losses
   double best_val_acc = 0;           // best validation statement accuracy seen in this run
-  double train_states_per_s = 0;     // training throughput (excludes validation)
+  double train_states_per_s = 0;     // training throughput, all ranks (excludes validation)
   double time_s = 0;                 // wall time of train()
   std::vector<std::string> skipped;  // first reasons for skipped tasks (at most 20)
 };
