@@ -28,8 +28,9 @@ class WithExhaustivePhase final : public Solver {
  public:
   explicit WithExhaustivePhase(std::unique_ptr<Solver> guided) : guided_(std::move(guided)) {}
   SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {
-    return exhaustive_then(examples, limits, ExhaustivePhaseOptions{},
-                           [&](const SearchLimits& rest) { return guided_->solve(examples, rest); });
+    return exhaustive_then(
+        examples, limits, ExhaustivePhaseOptions{},
+        [&](const SearchLimits& rest) { return guided_->solve(examples, rest); });
   }
 
  private:

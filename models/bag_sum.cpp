@@ -41,8 +41,8 @@ struct BagSum : torch::autograd::Function<BagSum> {
     const torch::Tensor t = table.contiguous();
     const torch::Tensor ix = index.contiguous();
     torch::Tensor out = torch::empty({ix.size(0), t.size(1)}, t.options());
-    gather_sum(t.data_ptr<float>(), ix.data_ptr<std::int64_t>(), ix.size(0), ix.size(1),
-               t.size(1), out.data_ptr<float>());
+    gather_sum(t.data_ptr<float>(), ix.data_ptr<std::int64_t>(), ix.size(0), ix.size(1), t.size(1),
+               out.data_ptr<float>());
     ctx->save_for_backward({ix});
     ctx->saved_data["rows"] = t.size(0);
     return out;
@@ -52,8 +52,8 @@ struct BagSum : torch::autograd::Function<BagSum> {
     const torch::Tensor ix = ctx->get_saved_variables()[0];
     const torch::Tensor g = grads[0].contiguous();
     torch::Tensor gt = torch::zeros({ctx->saved_data["rows"].toInt(), g.size(1)}, g.options());
-    scatter_add(g.data_ptr<float>(), ix.data_ptr<std::int64_t>(), ix.size(0), ix.size(1),
-                g.size(1), gt.data_ptr<float>());
+    scatter_add(g.data_ptr<float>(), ix.data_ptr<std::int64_t>(), ix.size(0), ix.size(1), g.size(1),
+                gt.data_ptr<float>());
     return {gt, torch::Tensor()};
   }
 };

@@ -13,10 +13,10 @@
 // core (Haswell, Zen, SkylakeX, Cooperlake, SapphireRapids) is kept.
 //
 // The environment decides, read once:
-//   OPENBLAS_CORETYPE set       -> the user's choice is kept (unless NPEPS_BLAS_CORE says otherwise)
-//   NPEPS_BLAS_CORE=off         -> npeps never changes the kernels
-//   NPEPS_BLAS_CORE=auto        -> the cpuid choice, even over OPENBLAS_CORETYPE
-//   NPEPS_BLAS_CORE=<core name> -> that core (e.g. Haswell)
+//   OPENBLAS_CORETYPE set       -> the user's choice is kept (unless NPEPS_BLAS_CORE says
+//   otherwise) NPEPS_BLAS_CORE=off         -> npeps never changes the kernels NPEPS_BLAS_CORE=auto
+//   -> the cpuid choice, even over OPENBLAS_CORETYPE NPEPS_BLAS_CORE=<core name> -> that core (e.g.
+//   Haswell)
 // Must run before other threads call BLAS; the first call does the work and
 // later calls return its result.
 #pragma once

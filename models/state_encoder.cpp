@@ -9,8 +9,9 @@ namespace {
 torch::Tensor long_tensor(std::vector<std::int64_t>& v, std::vector<std::int64_t> shape,
                           torch::Device dev) {
   // Copied: autograd keeps the index tensors until backward.
-  return torch::from_blob(v.data(), shape, torch::kLong).to(dev, /*non_blocking=*/false,
-                                                             /*copy=*/true);
+  return torch::from_blob(v.data(), shape, torch::kLong)
+      .to(dev, /*non_blocking=*/false,
+          /*copy=*/true);
 }
 
 // [kVarTableRows, V]: row j*513+t = embedding[t] . W_j (W_j the encoder's
@@ -21,8 +22,8 @@ torch::Tensor var_table(const StateEncoderParts& p, int64_t d) {
   const int64_t v = w.size(0);
   auto blocks = w.split_with_sizes({kMaxListLength * d, 2}, 1);
   // [d, 20*V]: column j*V + o is W[o, j*d + .]
-  const torch::Tensor wt = blocks[0].reshape({v, kMaxListLength, d}).permute({2, 1, 0}).reshape(
-      {d, kMaxListLength * v});
+  const torch::Tensor wt =
+      blocks[0].reshape({v, kMaxListLength, d}).permute({2, 1, 0}).reshape({d, kMaxListLength * v});
   const torch::Tensor values = torch::mm(p.embedding->weight, wt)  // [513, 20*V]
                                    .reshape({kNumValueTokens, kMaxListLength, v})
                                    .transpose(0, 1)
@@ -30,7 +31,6 @@ torch::Tensor var_table(const StateEncoderParts& p, int64_t d) {
   const torch::Tensor types = torch::addmm(p.var_encoder->bias, p.type_table, blocks[1].t());
   return torch::cat({values, types}, 0);
 }
-
 
 // The weights rearranged for encode_states (a function of the parameters).
 DerivedWeights derive_weights(const NetOptions& o, const StateEncoderParts& p) {

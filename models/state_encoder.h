@@ -18,9 +18,9 @@
 //  - only real example rows are computed (no padding examples).
 #pragma once
 
-#include <vector>
-
 #include <torch/torch.h>
+
+#include <vector>
 
 #include "models/pccoder_net.h"
 
@@ -28,11 +28,11 @@ namespace npeps {
 
 // The parameters rearranged for the fast path (derived from them).
 struct DerivedWeights {
-  torch::Tensor table;                // [20 * 513 + 3, V]
-  std::vector<torch::Tensor> slot;    // per variable: [V, sum of layer widths]
-  std::vector<torch::Tensor> later;   // per layer k >= 1: [growth, widths of layers k..]
-  torch::Tensor bias;                 // all layers' biases
-  std::vector<int64_t> width;         // per layer
+  torch::Tensor table;               // [20 * 513 + 3, V]
+  std::vector<torch::Tensor> slot;   // per variable: [V, sum of layer widths]
+  std::vector<torch::Tensor> later;  // per layer k >= 1: [growth, widths of layers k..]
+  torch::Tensor bias;                // all layers' biases
+  std::vector<int64_t> width;        // per layer
 };
 
 // DerivedWeights kept across inference calls, with the parameters' data
@@ -47,7 +47,7 @@ struct StateEncoderParts {
   torch::nn::Linear& var_encoder;
   std::vector<torch::nn::Linear>& dense;
   const torch::Tensor& type_table;  // [3, 2]
-  EncoderCache* cache = nullptr;     // used without gradients (inference)
+  EncoderCache* cache = nullptr;    // used without gradients (inference)
 };
 
 // The state embedding [B, hidden_dim]: the mean over each state's real

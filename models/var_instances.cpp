@@ -18,8 +18,8 @@ std::uint64_t hash_tokens(const std::int64_t* t) {
 
 }  // namespace
 
-void build_var_instances(const std::int64_t* tokens, const std::int64_t* counts,
-                         std::int64_t batch, std::int64_t examples, VarInstances& out) {
+void build_var_instances(const std::int64_t* tokens, const std::int64_t* counts, std::int64_t batch,
+                         std::int64_t examples, VarInstances& out) {
   // Real rows, and where each starts in `tokens`.
   std::vector<const std::int64_t*> row_tokens;
   row_tokens.reserve(static_cast<std::size_t>(batch * examples));

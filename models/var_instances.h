@@ -38,7 +38,7 @@ struct VarInstances {
 // Builds the instances of `batch` states x `examples` examples of tokens
 // (batch x examples x kStateVars x kSlotWidth, as EncodedBatch) with
 // counts[b] real examples each (1..examples). Reuses `out`'s storage.
-void build_var_instances(const std::int64_t* tokens, const std::int64_t* counts,
-                         std::int64_t batch, std::int64_t examples, VarInstances& out);
+void build_var_instances(const std::int64_t* tokens, const std::int64_t* counts, std::int64_t batch,
+                         std::int64_t examples, VarInstances& out);
 
 }  // namespace npeps

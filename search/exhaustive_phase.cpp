@@ -59,7 +59,8 @@ SearchResult exhaustive_then(const std::vector<Example>& examples, const SearchL
   }
   SearchLimits rest = limits;
   if (counted)
-    rest.max_nodes = limits.max_nodes > first.stats.nodes ? limits.max_nodes - first.stats.nodes : 0;
+    rest.max_nodes =
+        limits.max_nodes > first.stats.nodes ? limits.max_nodes - first.stats.nodes : 0;
   if ((limits.cancel && limits.cancel->load()) || Clock::now() >= limits.deadline ||
       rest.max_nodes == 0) {
     first.stats.time_s = seconds(Clock::now() - start);

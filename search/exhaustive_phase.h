@@ -25,10 +25,12 @@
 namespace npeps {
 
 struct ExhaustivePhaseOptions {
-  bool enabled = true;          // false: the guided method alone (paper-faithful)
-  double full_share = 0.6;      // a length predicted to end within this share of the budget is searched whole
-  double partial_share = 0.5;   // otherwise, the share of the time left spent in it before handing over
-  int max_length = 12;          // longest program the enumerator tries
+  bool enabled = true;  // false: the guided method alone (paper-faithful)
+  double full_share =
+      0.6;  // a length predicted to end within this share of the budget is searched whole
+  double partial_share =
+      0.5;              // otherwise, the share of the time left spent in it before handing over
+  int max_length = 12;  // longest program the enumerator tries
   double unlimited_enum_s = 5;  // the enumerator's time when the search has no limit
 };
 

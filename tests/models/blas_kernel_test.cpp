@@ -60,8 +60,8 @@ std::string self_path() {
 
 // Runs this test binary again in child mode with the given environment.
 ProbeRun run_probe(const std::string& env, const std::string& tag) {
-  const std::string path = ::testing::TempDir() + "blas_probe_" + tag + "_" +
-                           std::to_string(::getpid()) + ".txt";
+  const std::string path =
+      ::testing::TempDir() + "blas_probe_" + tag + "_" + std::to_string(::getpid()) + ".txt";
   const std::string cmd = env + " NPEPS_BLAS_PROBE=" + path + " " + self_path() +
                           " --gtest_filter=BlasKernelProbe.WriteOutputs > /dev/null 2>&1";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;

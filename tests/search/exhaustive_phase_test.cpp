@@ -36,7 +36,8 @@ class TakeLastPolicy final : public Policy {
 // "The first k elements (k an INT input), sorted": two statements, the
 // first of which the policy ranks last.
 std::vector<Example> take_then_sort() {
-  Program target{{Type::Int, Type::List}, {stmt(F::Take, L::None, 0, 1), stmt(F::Sort, L::None, 2)}};
+  Program target{{Type::Int, Type::List},
+                 {stmt(F::Take, L::None, 0, 1), stmt(F::Sort, L::None, 2)}};
   return examples_of(target, {{Value::integer(3), list({5, -1, 4, 9, 2})},
                               {Value::integer(2), list({7, 3, 8})},
                               {Value::integer(4), list({0, -5, 6, 1, -2, 3})},
@@ -49,7 +50,9 @@ TEST(ExhaustivePhase, FindsATwoStatementProgramThePolicyRanksLast) {
   TakeLastPolicy policy;
   SearchLimits limits;
   limits.max_nodes = 5000;  // CAB alone needs ~18,000 nodes here (the width must reach TAKE)
-  auto guided = [&](const SearchLimits& l) { return beam_search(ex, policy, BeamSearchOptions{}, l); };
+  auto guided = [&](const SearchLimits& l) {
+    return beam_search(ex, policy, BeamSearchOptions{}, l);
+  };
   const SearchResult alone = guided(limits);
   EXPECT_FALSE(alone.solved()) << "the guided search alone should miss it within the budget; nodes "
                                << alone.stats.nodes << " checks " << alone.stats.checks;
@@ -115,11 +118,11 @@ TEST(ExhaustivePhase, DisabledRunsTheGuidedSearchAlone) {
   ExhaustivePhaseOptions o;
   o.enabled = false;
   int calls = 0;
-  const SearchResult r = exhaustive_then(take_then_sort(), SearchLimits::with_timeout(5), o,
-                                         [&](const SearchLimits&) {
-                                           ++calls;
-                                           return SearchResult{};
-                                         });
+  const SearchResult r =
+      exhaustive_then(take_then_sort(), SearchLimits::with_timeout(5), o, [&](const SearchLimits&) {
+        ++calls;
+        return SearchResult{};
+      });
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(r.stats.nodes, 0u);
 }
