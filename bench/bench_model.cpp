@@ -10,6 +10,7 @@
 #include <benchmark/benchmark.h>
 
 #include <random>
+#include <span>
 
 #include "dsl/parser.h"
 #include "models/neural_policy.h"
@@ -82,21 +83,27 @@ BENCHMARK(BM_TrainStep)
     ->UseRealTime()
     ->MeasureProcessCPUTime();
 
-void BM_Inference(benchmark::State& state) {
+// Scores `batch` with a fresh network once per iteration.
+void run_inference(benchmark::State& state, std::span<const PartialProgram> batch) {
   NeuralPolicyOptions o;
   o.threads = static_cast<int>(state.range(0));
   NeuralPolicy policy(PCCoderNet(NetOptions{}, 1, false), o);
-  std::vector<PartialProgram> batch;
-  for (const TaskTrace& t : traces())
-    for (std::size_t s = 0; s < t.steps.size() && batch.size() < kBatch; ++s)
-      batch.push_back(t.state(s));
   PolicyOutput out;
   for (auto _ : state) {
     policy.evaluate(batch, out);
     benchmark::DoNotOptimize(out.statement_logprob.data());
   }
-  state.counters["states/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * kBatch,
-                                                  benchmark::Counter::kIsRate);
+  state.counters["states/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(batch.size()),
+      benchmark::Counter::kIsRate);
+}
+
+void BM_Inference(benchmark::State& state) {
+  std::vector<PartialProgram> batch;
+  for (const TaskTrace& t : traces())
+    for (std::size_t s = 0; s < t.steps.size() && batch.size() < kBatch; ++s)
+      batch.push_back(t.state(s));
+  run_inference(state, batch);
 }
 BENCHMARK(BM_Inference)
     ->Arg(1)
@@ -136,18 +143,7 @@ const BeamBatch& beam_batch() {
   return b;
 }
 
-void BM_InferenceBeam(benchmark::State& state) {
-  NeuralPolicyOptions o;
-  o.threads = static_cast<int>(state.range(0));
-  NeuralPolicy policy(PCCoderNet(NetOptions{}, 1, false), o);
-  PolicyOutput out;
-  for (auto _ : state) {
-    policy.evaluate(beam_batch().programs, out);
-    benchmark::DoNotOptimize(out.statement_logprob.data());
-  }
-  state.counters["states/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * kBatch,
-                                                  benchmark::Counter::kIsRate);
-}
+void BM_InferenceBeam(benchmark::State& state) { run_inference(state, beam_batch().programs); }
 BENCHMARK(BM_InferenceBeam)
     ->Arg(1)
     ->Arg(2)

@@ -79,7 +79,7 @@ class Synthesizer {
   Synthesizer& operator=(const Synthesizer&) = delete;
 
   SynthesisResult synthesize(const TaskSpec& task);
-  // A task in the JSON file format (../shared/spec/FORMATS.md). `where`
+  // A task in the JSON file format (README.md, "A task is one JSON object"). `where`
   // names the task in error messages and is its id when it has none
   // (e.g. "line 7" for a dataset line).
   SynthesisResult synthesize_json(std::string_view task_json, const std::string& where = "task");

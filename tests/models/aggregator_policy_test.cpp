@@ -201,14 +201,7 @@ TEST(AggregatorTrainer, TrainsCheckpointsAndResumes) {
     int i = 0;
     for (const std::string& prog : test::sample_programs()) {
       const Task t = test::make_task(prog, 3, 10 + i);
-      nlohmann::json j = task_to_json(t);
-      j["id"] = "t" + std::to_string(i++);
-      j["pe_solutions"] =
-          nlohmann::json::array({{{"example", 0}, {"program", prog}, {"score", 1.0}},
-                                 {{"example", 1}, {"program", "LIST|SORT,0"}, {"score", 0.0}}});
-      if (t.program->inputs[0] != Type::List) j["pe_solutions"].erase(1);
-      j["full"] = false;
-      f << j.dump() << "\n";
+      f << test::aggregator_instance_line(t, prog, "t" + std::to_string(i++)) << "\n";
     }
     f << "not json\n";
     f << R"({"id":"none","examples":[{"inputs":[[1]],"output":[1]}],"program":"LIST|SORT,0","pe_solutions":[]})"

@@ -135,16 +135,9 @@ void write_aggregator_data(const std::filesystem::path& dir) {
   for (int rep = 0; rep < 3; ++rep)
     for (const std::string& prog : test::sample_programs()) {
       const Task t = test::make_task(prog, 3, 40 + i);
-      nlohmann::json j = task_to_json(t);
       std::string id = "t";  // not "t" + to_string: GCC 12 warns (-Wrestrict, a false positive)
       id += std::to_string(i++);
-      j["id"] = id;
-      j["pe_solutions"] =
-          nlohmann::json::array({{{"example", 0}, {"program", prog}, {"score", 1.0}},
-                                 {{"example", 1}, {"program", "LIST|SORT,0"}, {"score", 0.0}}});
-      if (t.program->inputs[0] != Type::List) j["pe_solutions"].erase(1);
-      j["full"] = false;
-      f << j.dump() << "\n";
+      f << test::aggregator_instance_line(t, prog, id) << "\n";
     }
 }
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
@@ -78,6 +79,21 @@ inline const std::vector<std::string>& sample_programs() {
       "LIST|INT|ACCESS,1,0|MAP,-1,0|TAKE,2,3",
   };
   return p;
+}
+
+// One aggregator instance line for task `t` (made from `program`): the
+// program itself as example 0's PE solution and, for a LIST first input,
+// SORT as example 1's.
+inline std::string aggregator_instance_line(const Task& t, const std::string& program,
+                                            const std::string& id) {
+  nlohmann::json j = task_to_json(t);
+  j["id"] = id;
+  j["pe_solutions"] =
+      nlohmann::json::array({{{"example", 0}, {"program", program}, {"score", 1.0}},
+                             {{"example", 1}, {"program", "LIST|SORT,0"}, {"score", 0.0}}});
+  if (t.program->inputs[0] != Type::List) j["pe_solutions"].erase(1);
+  j["full"] = false;
+  return j.dump();
 }
 
 // A fresh, empty directory for one test.
