@@ -57,6 +57,18 @@ class TrainerTest : public ::testing::Test {
   std::string data_;
 };
 
+TEST_F(TrainerTest, AFailedLogWriteIsAnError) {
+  TrainOptions o = options(1);
+  o.log_path = "/dev/full";  // opens, but every write fails
+  try {
+    train(o);
+    FAIL() << "a log write to /dev/full went unnoticed";
+  } catch (const TrainError& e) {
+    EXPECT_NE(std::string(e.what()).find("writing log file '/dev/full' failed"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST_F(TrainerTest, TrainsCheckpointsAndResumes) {
   TrainOptions o = options(2);
   int progress_calls = 0, epoch_ends = 0;
