@@ -1,7 +1,10 @@
+#include <dlfcn.h>
 #include <sched.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <string_view>
 
 #include "api/npeps_solver.h"
 #include "api/solver.h"
@@ -39,7 +42,7 @@ class WithExhaustivePhase final : public Solver {
 
 // Each guided method under its name, with the exhaustive phase, and as
 // published under name + "-paper" (the guided search alone).
-void add_guided(std::vector<MethodInfo>& m, MethodInfo paper) {
+[[maybe_unused]] void add_guided(std::vector<MethodInfo>& m, MethodInfo paper) {
   MethodInfo ours = paper;
   ours.description = paper.description + " (after an exhaustive phase)";
   ours.make = [make = paper.make](const SolverConfig& c) -> std::unique_ptr<Solver> {
@@ -117,7 +120,21 @@ int usable_threads(int requested) {
 
 std::string default_model_dir() {
   if (const char* env = std::getenv("NPEPS_MODEL_DIR"); env && *env) return env;
-  return NPEPS_DEFAULT_MODEL_DIR;
+  // The file that holds this code: libnpeps.so, or an executable linked
+  // with the static libraries (dladdr names the main program by argv[0],
+  // so that one is read from /proc/self/exe).
+  static const char anchor = 0;
+  Dl_info info{};
+  std::string file;
+  if (dladdr(&anchor, &info) != 0 && info.dli_fname != nullptr &&
+      std::string_view(info.dli_fname).find(".so") != std::string_view::npos)
+    file = info.dli_fname;
+  else
+    file = "/proc/self/exe";
+  std::error_code ec;
+  std::filesystem::path path = std::filesystem::canonical(file, ec);
+  if (ec) path = file;
+  return (path.parent_path().parent_path() / "share" / "npeps" / "models").string();
 }
 
 }  // namespace npeps

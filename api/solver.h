@@ -61,8 +61,11 @@ const MethodInfo* find_method(std::string_view name);
 // CPUs: 2.8 s for a 1 s budget).
 int usable_threads(int requested);
 
-// The shipped models' directory (assets/models of the source tree, or
-// $NPEPS_MODEL_DIR when set).
+// The shipped models' directory: $NPEPS_MODEL_DIR when set, else
+// DIR/../share/npeps/models where DIR holds the binary with this code
+// (libnpeps.so in PREFIX/lib, the CLI in PREFIX/bin, a test in the build
+// tree, whose share/npeps/models links to assets/models). No source path
+// is compiled in.
 std::string default_model_dir();
 
 }  // namespace npeps
