@@ -100,6 +100,7 @@ class PySynthesizer {
 PYBIND11_MODULE(npeps, m) {
   m.doc() = "npeps: programs in the DeepCoder list DSL from input-output examples";
   m.attr("__version__") = npeps::version();
+  static const npeps::SynthesizerOptions kDefaults;
 
   static py::exception<npeps::ExecutionError> execution_error(m, "ExecutionError",
                                                               PyExc_RuntimeError);
@@ -125,8 +126,9 @@ PYBIND11_MODULE(npeps, m) {
                                                                  pe_budget, pe_solutions));
            }),
            "method"_a = py::none(), "timeout"_a = 5.0, "threads"_a = 1, "model_dir"_a = py::none(),
-           "seed"_a = 1, "max_memory"_a = 0, "alpha"_a = 0.8, "pe_budget"_a = 0.8,
-           "pe_solutions"_a = 5)
+           "seed"_a = kDefaults.seed, "max_memory"_a = kDefaults.max_memory_mb,
+           "alpha"_a = kDefaults.alpha, "pe_budget"_a = kDefaults.pe_budget_s,
+           "pe_solutions"_a = kDefaults.max_pe_solutions)
       .def("synthesize", &PySynthesizer::synthesize, "examples"_a,
            "Solves one task; returns the result dict (solved, program, readable, method, "
            "time_s, stats). Raises ValueError on an invalid task.")
@@ -141,7 +143,10 @@ PYBIND11_MODULE(npeps, m) {
       "synthesize",
       [](const py::handle& examples, const std::optional<std::string>& method,
          std::optional<double> timeout, int threads, const std::optional<std::string>& model_dir) {
-        PySynthesizer synth(make_options(method, timeout, threads, model_dir, 1, 0, 0.8, 0.8, 5));
+        const npeps::SynthesizerOptions d;  // the other options' defaults
+        PySynthesizer synth(make_options(method, timeout, threads, model_dir, d.seed,
+                                         d.max_memory_mb, d.alpha, d.pe_budget_s,
+                                         d.max_pe_solutions));
         return synth.synthesize(examples);
       },
       "examples"_a, "method"_a = py::none(), "timeout"_a = 5.0, "threads"_a = 1,

@@ -4,7 +4,7 @@
 # compiled and linked with -lnpeps by hand, the installed CLI and, when
 # built, the installed Python module. NPEPS_MODEL_DIR is unset for every
 # run, so the models must be found relative to the installed binaries.
-foreach(v BUILD_DIR SOURCE_DIR WORK_DIR GENERATOR C_COMPILER CXX_COMPILER CAPI_TEST_SOURCE)
+foreach(v BUILD_DIR SOURCE_DIR WORK_DIR GENERATOR C_COMPILER CXX_COMPILER CAPI_TEST_SOURCE LIBDIR)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "install_test.cmake: -D${v}= missing")
   endif()
@@ -26,7 +26,8 @@ run("install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 
 # The layout, and only the public headers.
 foreach(f include/npeps/synthesizer.h include/npeps/npeps.h bin/npeps
-          lib/cmake/npeps/npepsConfig.cmake lib/cmake/npeps/npepsConfigVersion.cmake
+          ${LIBDIR}/libnpeps.so ${LIBDIR}/cmake/npeps/npepsConfig.cmake
+          ${LIBDIR}/cmake/npeps/npepsConfigVersion.cmake
           share/npeps/models/pccoder.ckpt share/npeps/models/pe.ckpt
           share/npeps/models/aggregator.ckpt)
   if(NOT EXISTS ${prefix}/${f})
@@ -38,12 +39,8 @@ list(SORT headers)
 if(NOT headers STREQUAL "npeps/npeps.h;npeps/synthesizer.h")
   message(FATAL_ERROR "installed headers: ${headers} (expected only include/npeps's two)")
 endif()
-file(GLOB libs ${prefix}/lib*/libnpeps.so)
-if(NOT libs)
-  message(FATAL_ERROR "libnpeps.so not installed")
-endif()
-list(GET libs 0 lib)
-get_filename_component(libdir ${lib} DIRECTORY)
+set(libdir ${prefix}/${LIBDIR})
+set(lib ${libdir}/libnpeps.so)
 
 # The library exports the public API only.
 find_program(NM nm)
