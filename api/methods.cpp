@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <string_view>
 
 #include "api/npeps_solver.h"
 #include "api/solver.h"
@@ -127,7 +126,7 @@ std::string default_model_dir() {
   Dl_info info{};
   std::string file;
   if (dladdr(&anchor, &info) != 0 && info.dli_fname != nullptr &&
-      std::string_view(info.dli_fname).find(".so") != std::string_view::npos)
+      std::filesystem::path(info.dli_fname).filename().string().find(".so") != std::string::npos)
     file = info.dli_fname;
   else
     file = "/proc/self/exe";

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dsl/program.h"
+#include "npeps/synthesizer.h"
 #include "search/search_result.h"
 
 namespace npeps {
@@ -61,11 +62,6 @@ const MethodInfo* find_method(std::string_view name);
 // CPUs: 2.8 s for a 1 s budget).
 int usable_threads(int requested);
 
-// The shipped models' directory: $NPEPS_MODEL_DIR when set, else
-// DIR/../share/npeps/models where DIR holds the binary with this code
-// (libnpeps.so in PREFIX/lib, the CLI in PREFIX/bin, a test in the build
-// tree, whose share/npeps/models links to assets/models). No source path
-// is compiled in.
-std::string default_model_dir();
+// default_model_dir(): the shipped models' directory (npeps/synthesizer.h).
 
 }  // namespace npeps

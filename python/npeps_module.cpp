@@ -173,4 +173,7 @@ PYBIND11_MODULE(npeps, m) {
 
   m.def("methods", &npeps::Synthesizer::methods, "The methods of this build.");
   m.def("default_method", &npeps::Synthesizer::default_method);
+  m.def("default_model_dir", &npeps::default_model_dir,
+        "Where the shipped models are found: $NPEPS_MODEL_DIR, else share/npeps/models "
+        "beside libnpeps's directory.");
 }

@@ -122,6 +122,12 @@ struct ExecutionError : std::runtime_error {
 // ExecutionError when a statement fails.
 std::string run_program(std::string_view program, std::string_view inputs_json);
 
+// The models' directory used when SynthesizerOptions::model_dir is empty:
+// $NPEPS_MODEL_DIR when set, else share/npeps/models beside the directory
+// of the binary that holds this library (PREFIX/lib/libnpeps.so or
+// PREFIX/bin/npeps: PREFIX/share/npeps/models). No source path is compiled in.
+std::string default_model_dir();
+
 // Library version string.
 const char* version();
 

@@ -23,8 +23,8 @@ TEST(ApiModelDir, FoundFromTheBinaryNotTheSourceTree) {
 }
 
 TEST(ApiModelDir, EnvironmentFirst) {
-  ::setenv("NPEPS_MODEL_DIR", "/some/models", 1);
-  EXPECT_EQ(default_model_dir(), "/some/models");
+  ::setenv("NPEPS_MODEL_DIR", "models-from-the-environment", 1);
+  EXPECT_EQ(default_model_dir(), "models-from-the-environment");
   ::unsetenv("NPEPS_MODEL_DIR");
 }
 

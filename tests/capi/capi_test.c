@@ -4,6 +4,8 @@
  * tree's libnpeps and, by tests/install, against an installed tree.
  *
  *   capi_test [METHOD]   (default: enum, which needs no models) */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, nanosleep under -std=c11 */
+
 #include <npeps/npeps.h>
 #include <pthread.h>
 #include <stdatomic.h>

@@ -65,7 +65,7 @@ endif()
 run("configure consumer" ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/consumer -G ${GENERATOR}
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_PREFIX_PATH=${prefix})
 run("build consumer" ${CMAKE_COMMAND} --build ${WORK_DIR}/consumer)
-run("consumer" ${WORK_DIR}/consumer/consumer)
+run("consumer" ${WORK_DIR}/consumer/consumer ${prefix})
 
 # A C program: cc prog.c -lnpeps.
 run("compile C program" ${C_COMPILER} -std=c11 -Wall -Wextra -Werror -I${prefix}/include
@@ -87,7 +87,17 @@ endif()
 file(GLOB pymod ${prefix}/lib/python3/dist-packages/npeps*.so)
 if(pymod)
   find_program(PYTHON3 python3 REQUIRED)
+  file(WRITE ${WORK_DIR}/use_npeps.py [=[
+import npeps
+r = npeps.synthesize([([[3, 1, 2]], [1, 2, 3]), ([[2, 1]], [1, 2])], timeout=30)
+print(npeps.__file__, r)
+assert r["solved"] and r["program"], r
+assert npeps.run(r["program"], [[5, 4, 6]]) == [4, 5, 6]
+]=])
   run("installed Python module" ${CMAKE_COMMAND} -E env
-      PYTHONPATH=${prefix}/lib/python3/dist-packages ${PYTHON3} -c
-      "import npeps; r = npeps.synthesize([([[3, 1, 2]], [1, 2, 3]), ([[2, 1]], [1, 2])], timeout=30); print(r); assert r['solved'] and r['program'], r")
+      PYTHONPATH=${prefix}/lib/python3/dist-packages ${PYTHON3} ${WORK_DIR}/use_npeps.py)
+  string(FIND "${last_output}" "${prefix}/lib/python3/dist-packages/npeps" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "python3 did not import the installed module")
+  endif()
 endif()

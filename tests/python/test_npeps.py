@@ -42,6 +42,13 @@ class SynthesizeTest(unittest.TestCase):
         self.assertIn("enum", npeps.methods())
         self.assertEqual(npeps.Synthesizer().method, npeps.default_method())
 
+    def test_model_dir(self):
+        if "NPEPS_MODEL_DIR" in os.environ:
+            self.skipTest("NPEPS_MODEL_DIR is set")
+        d = npeps.default_model_dir()  # build/lib/../share/npeps/models, a link to assets/models
+        self.assertTrue(d.endswith(os.path.join("share", "npeps", "models")), d)
+        self.assertTrue(os.path.isfile(os.path.join(d, "pccoder.ckpt")), d)
+
     def test_synthesizer_serves_several_tasks(self):
         s = npeps.Synthesizer(method="enum", timeout=30, threads=1)
         self.assertTrue(s.synthesize(SORT)["solved"])

@@ -2,13 +2,15 @@
 // default method (npeps with the installed models in builds with LibTorch,
 // so their directory must be found from the installed library) solves a
 // sorting task; invalid input arrives as npeps::InvalidInput; run_program
-// runs a program. Exit status 0 when every check holds.
+// runs a program; with the install prefix as argument, the models'
+// directory is PREFIX/share/npeps/models. Exit status 0 when every check holds.
 #include <npeps/synthesizer.h>
 
+#include <filesystem>
 #include <iostream>
 #include <string>
 
-int main() {
+int main(int argc, char** argv) {
   int failures = 0;
   auto check = [&](bool ok, const std::string& what) {
     if (!ok) {
@@ -47,6 +49,14 @@ int main() {
     check(false, "malformed program accepted");
   } catch (const npeps::InvalidInput& e) {
     check(std::string(e.what()).find("malformed program") == 0, e.what());
+  }
+  // The models are found from the installed library: PREFIX/share/npeps/models.
+  if (argc > 1) {
+    const std::filesystem::path expected = std::filesystem::path(argv[1]) / "share/npeps/models";
+    std::error_code ec;
+    check(
+        std::filesystem::equivalent(npeps::default_model_dir(), expected, ec),
+        "default_model_dir() is " + npeps::default_model_dir() + ", expected " + expected.string());
   }
   std::cout << "npeps " << npeps::version() << ": " << (failures ? "FAILED" : "ok") << "\n";
   return failures ? 1 : 0;
