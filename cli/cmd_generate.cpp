@@ -27,6 +27,8 @@ void write_tasks(const std::vector<Task>& tasks, const std::string& path) {
     out = &f;
   }
   for (const Task& t : tasks) *out << task_to_json(t).dump() << '\n';
+  out->flush();
+  if (!*out) throw std::runtime_error("writing '" + path + "' failed (disk full?)");
 }
 
 // Tasks of every file (each may hold comma-separated paths).

@@ -460,7 +460,11 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
     h.metrics = metrics;
     if (improved) save_aggregator(o.checkpoint_path, *model, h);
     save_aggregator(last_path, *model, h, &adam);
-    if (log) log << metrics.dump() << '\n' << std::flush;
+    if (log.is_open()) {
+      log << metrics.dump() << '\n' << std::flush;
+      if (!log)
+        throw AggregatorTrainError("writing log file '" + o.log_path + "' failed (disk full?)");
+    }
     p.epoch_end = true;
     p.val_loss = val.loss;
     p.val_statement_acc = val.statement_acc;

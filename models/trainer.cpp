@@ -469,7 +469,10 @@ TrainReport train(const TrainOptions& o) {
       std::filesystem::copy_file(o.checkpoint_path,
                                  o.checkpoint_path + ".epoch" + std::to_string(epoch + 1),
                                  std::filesystem::copy_options::overwrite_existing);
-    if (log) log << metrics.dump() << '\n' << std::flush;
+    if (log.is_open()) {
+      log << metrics.dump() << '\n' << std::flush;
+      if (!log) throw TrainError("writing log file '" + o.log_path + "' failed (disk full?)");
+    }
     p.epoch_end = true;
     p.val_loss = val.total;
     p.val_statement_acc = val.statement_acc;

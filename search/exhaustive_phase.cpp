@@ -28,9 +28,11 @@ SearchResult exhaustive_then(const std::vector<Example>& examples, const SearchL
   EnumeratorOptions eo;
   eo.max_length = o.max_length;
   SearchLimits enum_limits = limits;
+  // Nodes spent when each length ended. It must outlive the enumeration
+  // below, whose after_length callback appends to it.
+  std::vector<std::uint64_t> at_length{0};
   if (timed) {
     enum_limits.deadline = after(start, o.full_share * budget_s);
-    std::vector<std::uint64_t> at_length{0};  // nodes spent when each length ended
     eo.after_length = [&](int, std::uint64_t nodes) {
       at_length.push_back(nodes);
       const std::size_t n = at_length.size();

@@ -294,6 +294,10 @@ TEST(CliHarden, FailedWritesAreErrors) {
                 .status,
             2);
   EXPECT_EQ(npeps("generate --programs 2 --lengths 1 > /dev/full").status, 2);
+  EXPECT_EQ(npeps("generate --programs 2 --lengths 1 --out /dev/full").status, 2);
+  EXPECT_TRUE(has(last_stderr(), "writing '/dev/full' failed")) << last_stderr();
+  EXPECT_EQ(npeps("generate --programs 2 --lengths 1 --shard 0/2 --out /dev/full").status, 2);
+  EXPECT_TRUE(has(last_stderr(), "cannot write the shard file")) << last_stderr();
 }
 
 TEST(CliHarden, DirectoriesAreNotInputs) {

@@ -7,6 +7,7 @@
 
 #include "model_test_util.h"
 #include "models/checkpoint.h"
+#include "models/encoding.h"
 
 namespace npeps {
 namespace {
@@ -56,6 +57,80 @@ class TrainerTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::string data_;
 };
+
+// The initial state of `t`'s first `n` examples (inputs in the first
+// slots); PartialProgram views these vectors.
+struct InitialState {
+  std::vector<Value> slots, outputs;
+  PartialProgram p;
+  InitialState(const Task& t, int n) : slots(static_cast<std::size_t>(kNumSlots) * n) {
+    for (int e = 0; e < n; ++e) {
+      for (std::size_t i = 0; i < t.examples[e].inputs.size(); ++i)
+        slots[static_cast<std::size_t>(e) * kNumSlots + i] = t.examples[e].inputs[i];
+      outputs.push_back(t.examples[e].output);
+    }
+    p.num_examples = n;
+    p.slots = slots;
+    p.outputs = outputs;
+    for (std::size_t i = 0; i < t.program->inputs.size(); ++i) {
+      p.occupied[i] = true;
+      p.slot_types[i] = t.program->inputs[i];
+    }
+  }
+};
+
+// Tasks with 2 and 3 examples train natively: the loss falls, and a
+// 2-example state scores the same alone as next to a 5-example state (the
+// padding examples are masked out of the pooling, not averaged in).
+TEST_F(TrainerTest, TrainsOnTwoAndThreeExampleTasks) {
+  const std::string few = (dir_ / "few.jsonl").string();
+  {
+    std::ofstream out(few);
+    std::uint64_t seed = 500;
+    for (int rep = 0; rep < 4; ++rep)
+      for (const std::string& p : test::sample_programs())
+        out << task_to_json(test::make_task(p, 2 + rep % 2, seed++)).dump() << '\n';
+  }
+  TrainOptions o = options(1);
+  o.train_files = {few};
+  o.log_path.clear();
+  const TrainReport first = train(o);
+  o = options(6);
+  o.train_files = {few};
+  o.log_path.clear();
+  const TrainReport more = train(o);
+  EXPECT_GT(first.train_states, 0u);
+  EXPECT_LT(more.last_train.total, 0.9 * first.last_train.total);
+
+  LoadedModel m = load_checkpoint(o.checkpoint_path);
+  const Task two = test::make_task("LIST|SORT,0|REVERSE,1", 2, 7);
+  const Task five = test::make_task("LIST|INT|TAKE,1,0", 5, 8);
+  EncodedBatch alone, mixed;
+  const InitialState s2(two, 2), s5(five, 5);
+  const std::vector<PartialProgram> a = {s2.p};
+  const std::vector<PartialProgram> b = {s2.p, s5.p};
+  encode_batch(a, alone);
+  encode_batch(b, mixed);
+  ASSERT_EQ(alone.examples, 2);
+  ASSERT_EQ(mixed.examples, 5);
+  NetOutput x, y;
+  m.net.forward(alone, x);
+  m.net.forward(mixed, y);
+  for (int i = 0; i < kNumStatements; ++i)
+    ASSERT_NEAR(x.statement_logits[i], y.statement_logits[i], 1e-4) << "statement " << i;
+}
+
+TEST_F(TrainerTest, AFailedLogWriteIsAnError) {
+  TrainOptions o = options(1);
+  o.log_path = "/dev/full";  // opens, but every write fails
+  try {
+    train(o);
+    FAIL() << "a log write to /dev/full went unnoticed";
+  } catch (const TrainError& e) {
+    EXPECT_NE(std::string(e.what()).find("writing log file '/dev/full' failed"), std::string::npos)
+        << e.what();
+  }
+}
 
 TEST_F(TrainerTest, TrainsCheckpointsAndResumes) {
   TrainOptions o = options(2);
