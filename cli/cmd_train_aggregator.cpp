@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/neural_handoff.h"
 
 #ifdef NPEPS_WITH_TORCH
 #include "cli/distributed_flags.h"
@@ -23,8 +24,7 @@ namespace {
 
 void add_data_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<AggregatorDataOptions>();
-  CLI::App* sub = app.add_subcommand(
-      "aggregator-data", "run PE searches on training tasks: instances for train-aggregator");
+  CLI::App* sub = app.add_subcommand(kNeuralCommands[2].name, kNeuralCommands[2].description);
   sub->add_option("--data", o->tasks_path, "tasks with reference programs (JSON Lines)")
       ->required();
   sub->add_option("--out", o->out_path, "instances file (JSON Lines); appended, done tasks skipped")
@@ -67,7 +67,7 @@ void add_data_command(CLI::App& app, int& exit_code) {
 void add_train_aggregator_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<AggregatorTrainOptions>();
   auto key_encoder = std::make_shared<std::string>("pe");
-  CLI::App* sub = app.add_subcommand("train-aggregator", "train the N-PEPS cross aggregator");
+  CLI::App* sub = app.add_subcommand(kNeuralCommands[3].name, kNeuralCommands[3].description);
   sub->add_option("--data", o->data_files, "instance file(s) from aggregator-data")->required();
   sub->add_option("--val", o->validation_file,
                   "validation instances (default: hold out --val-fraction)");
