@@ -26,9 +26,10 @@ nlohmann::json result_json(const SynthesisResult& r) {
 // object with one (even if the task is otherwise invalid), else `where`.
 std::string row_id(const std::string& line, const std::string& where) {
   const nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_object() && j.contains("id") && j["id"].is_string() &&
-      !j["id"].get<std::string>().empty())
-    return j["id"].get<std::string>();
+  if (!j.is_object() || !j.contains("id")) return where;
+  const nlohmann::json& id = j["id"];
+  if (id.is_string() && !id.get<std::string>().empty()) return id.get<std::string>();
+  if (id.is_number()) return id.dump();  // as the loader names it (datasets/task.cpp)
   return where;
 }
 
