@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -43,9 +44,10 @@ TEST(CliStartup, TheLightProgramLinksNoTorch) {
 // LD_DEBUG=libs makes the dynamic loader name every library it loads.
 TEST(CliStartup, OnlyTheCommandsThatNeedModelsLoadTorch) {
   const std::string task = sort_task();
-  for (const std::string& args :
-       {std::string("--help"), "synth " + task + " --method enum",
-        "run --program 'LIST|SORT,0' --inputs '[[2,1]]'", "synth --help"}) {
+  const std::vector<std::string> light_commands = {
+      "--help", "synth --help", "synth " + task + " --method enum",
+      "run --program 'LIST|SORT,0' --inputs '[[2,1]]'"};
+  for (const std::string& args : light_commands) {
     const std::string out = run("LD_DEBUG=libs " + kLight + " " + args);
     EXPECT_EQ(out.find("libtorch"), std::string::npos) << args;
   }
