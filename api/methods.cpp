@@ -1,7 +1,9 @@
+#include <dlfcn.h>
 #include <sched.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 
 #include "api/npeps_solver.h"
 #include "api/solver.h"
@@ -39,7 +41,7 @@ class WithExhaustivePhase final : public Solver {
 
 // Each guided method under its name, with the exhaustive phase, and as
 // published under name + "-paper" (the guided search alone).
-void add_guided(std::vector<MethodInfo>& m, MethodInfo paper) {
+[[maybe_unused]] void add_guided(std::vector<MethodInfo>& m, MethodInfo paper) {
   MethodInfo ours = paper;
   ours.description = paper.description + " (after an exhaustive phase)";
   ours.make = [make = paper.make](const SolverConfig& c) -> std::unique_ptr<Solver> {
@@ -51,7 +53,7 @@ void add_guided(std::vector<MethodInfo>& m, MethodInfo paper) {
   m.push_back(std::move(paper));
 }
 
-#ifdef NPEPS_WITH_TORCH
+#if defined(NPEPS_WITH_TORCH)
 // PCCoder: CAB guided by the global model (model_dir/pccoder.ckpt).
 class PCCoderSolver final : public Solver {
  public:
@@ -64,38 +66,65 @@ class PCCoderSolver final : public Solver {
  private:
   std::unique_ptr<Policy> policy_;
 };
+
+std::unique_ptr<Solver> make_pccoder(const SolverConfig& c) {
+  try {
+    return std::make_unique<PCCoderSolver>(c);
+  } catch (const CheckpointError& e) {
+    throw std::runtime_error(e.what());
+  }
+}
+std::unique_ptr<Solver> make_npeps(const SolverConfig& c) {
+  return make_npeps_solver(c, NPEPSVariant::CrossAggregator);
+}
+std::unique_ptr<Solver> make_npeps_u(const SolverConfig& c) {
+  return make_npeps_solver(c, NPEPSVariant::CrossAggregatorU);
+}
+std::unique_ptr<Solver> make_sum_peps(const SolverConfig& c) {
+  return make_npeps_solver(c, NPEPSVariant::Sum);
+}
+std::unique_ptr<Solver> make_mean_peps(const SolverConfig& c) {
+  return make_npeps_solver(c, NPEPSVariant::Mean);
+}
+#elif defined(NPEPS_NEURAL_BY_HANDOFF)
+// The light build (the CLI without LibTorch) lists the neural methods, and
+// making one hands the process over to the full build.
+NeuralHandoff handoff = nullptr;
+
+std::unique_ptr<Solver> hand_off(const SolverConfig&) {
+  if (handoff) handoff();  // replaces the process; returns only when it could not
+  throw std::runtime_error("this npeps was built without LibTorch (only enum)");
+}
+constexpr auto make_pccoder = hand_off, make_npeps = hand_off, make_npeps_u = hand_off,
+               make_sum_peps = hand_off, make_mean_peps = hand_off;
 #endif
 
 std::vector<MethodInfo> build() {
   std::vector<MethodInfo> m;
   m.push_back({"enum", "model-free enumeration with type, usage and equivalence pruning",
                [](const SolverConfig&) { return std::make_unique<EnumSolver>(); }});
-#ifdef NPEPS_WITH_TORCH
+#if defined(NPEPS_WITH_TORCH) || defined(NPEPS_NEURAL_BY_HANDOFF)
   add_guided(m, {"pccoder", "PCCoder: complete anytime beam search guided by the global model",
-                 [](const SolverConfig& c) -> std::unique_ptr<Solver> {
-                   try {
-                     return std::make_unique<PCCoderSolver>(c);
-                   } catch (const CheckpointError& e) {
-                     throw std::runtime_error(e.what());
-                   }
-                 }});
-  add_guided(m, {"npeps", "N-PEPS: PE searches, then CAB guided by the cross aggregator",
-                 [](const SolverConfig& c) {
-                   return make_npeps_solver(c, NPEPSVariant::CrossAggregator);
-                 }});
+                 make_pccoder});
+  add_guided(m,
+             {"npeps", "N-PEPS: PE searches, then CAB guided by the cross aggregator", make_npeps});
   add_guided(m, {"npeps+U", "N-PEPS+U: as npeps, attention also weighted by PE solution scores",
-                 [](const SolverConfig& c) {
-                   return make_npeps_solver(c, NPEPSVariant::CrossAggregatorU);
-                 }});
+                 make_npeps_u});
   add_guided(m, {"sum-peps", "Sum-PEPS: PE searches, then CAB guided by summed PE statements",
-                 [](const SolverConfig& c) { return make_npeps_solver(c, NPEPSVariant::Sum); }});
+                 make_sum_peps});
   add_guided(m, {"mean-peps", "Mean-PEPS: PE searches, then CAB guided by averaged PE statements",
-                 [](const SolverConfig& c) { return make_npeps_solver(c, NPEPSVariant::Mean); }});
+                 make_mean_peps});
 #endif
   return m;
 }
 
 }  // namespace
+
+void set_neural_handoff([[maybe_unused]] NeuralHandoff fn) {
+#ifdef NPEPS_NEURAL_BY_HANDOFF
+  handoff = fn;
+#endif
+}
 
 const std::vector<MethodInfo>& methods() {
   static const std::vector<MethodInfo> m = build();
@@ -117,7 +146,21 @@ int usable_threads(int requested) {
 
 std::string default_model_dir() {
   if (const char* env = std::getenv("NPEPS_MODEL_DIR"); env && *env) return env;
-  return NPEPS_DEFAULT_MODEL_DIR;
+  // The file that holds this code: libnpeps.so, or an executable linked
+  // with the static libraries (dladdr names the main program by argv[0],
+  // so that one is read from /proc/self/exe).
+  static const char anchor = 0;
+  Dl_info info{};
+  std::string file;
+  if (dladdr(&anchor, &info) != 0 && info.dli_fname != nullptr &&
+      std::filesystem::path(info.dli_fname).filename().string().find(".so") != std::string::npos)
+    file = info.dli_fname;
+  else
+    file = "/proc/self/exe";
+  std::error_code ec;
+  std::filesystem::path path = std::filesystem::canonical(file, ec);
+  if (ec) path = file;
+  return (path.parent_path().parent_path() / "share" / "npeps" / "models").string();
 }
 
 }  // namespace npeps

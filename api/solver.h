@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dsl/program.h"
+#include "npeps/synthesizer.h"
 #include "search/search_result.h"
 
 namespace npeps {
@@ -46,10 +47,18 @@ class Solver {
 };
 
 struct MethodInfo {
-  std::string name;         // as given to --method
-  std::string description;  // one line for --help
+  std::string name;                                                  // as given to --method
+  std::string description;                                           // one line for --help
   std::function<std::unique_ptr<Solver>(const SolverConfig&)> make;  // may throw std::runtime_error
 };
+
+// The light build of the CLI (no LibTorch; NPEPS_NEURAL_BY_HANDOFF) lists
+// the neural methods too; making one calls this function, which replaces
+// the process by the full build (cli/neural_handoff.h). Without one set,
+// or when it returns, the factory throws std::runtime_error. A no-op in
+// the other builds.
+using NeuralHandoff = void (*)();
+void set_neural_handoff(NeuralHandoff fn);
 
 // Every method of this build, in display order.
 const std::vector<MethodInfo>& methods();
@@ -61,8 +70,6 @@ const MethodInfo* find_method(std::string_view name);
 // CPUs: 2.8 s for a 1 s budget).
 int usable_threads(int requested);
 
-// The shipped models' directory (assets/models of the source tree, or
-// $NPEPS_MODEL_DIR when set).
-std::string default_model_dir();
+// default_model_dir(): the shipped models' directory (npeps/synthesizer.h).
 
 }  // namespace npeps

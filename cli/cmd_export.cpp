@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/neural_handoff.h"
 
 #ifdef NPEPS_WITH_TORCH
 #include "models/checkpoint.h"
@@ -19,8 +20,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
   auto in = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto half = std::make_shared<bool>(false);
-  CLI::App* sub = app.add_subcommand(
-      "export-model", "write a checkpoint (PCCoder/PE model or aggregator) without optimizer state");
+  CLI::App* sub = app.add_subcommand(kNeuralCommands[1].name, kNeuralCommands[1].description);
   sub->add_option("input", *in, "training checkpoint")->required();
   sub->add_option("output", *out, "weights-only checkpoint to write")->required();
   sub->add_flag("--float16", *half, "store the weights as float16 (half the size; loaded as float32)");

@@ -1,5 +1,5 @@
 // `npeps run`: executes programs on inputs (and, in --batch mode, the
-// conformance vectors of ../shared/conformance).
+// conformance vectors of tests/data/dsl_cases.jsonl).
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -7,56 +7,18 @@
 
 #include "cli/commands.h"
 #include "cli/output_check.h"
-#include "datasets/task.h"
-#include "dsl/parser.h"
-#include "dsl/printer.h"
+#include "npeps/synthesizer.h"
 
 namespace npeps::cli {
 namespace {
 
-// Validates `inputs` (a JSON array) with the task rules, so messages match
-// the task loader's.
-std::vector<Value> inputs_from_json(const nlohmann::json& inputs) {
-  nlohmann::json task = {{"examples", nlohmann::json::array({{{"inputs", inputs},
-                                                               {"output", nullptr}}})}};
-  return task_from_json(task, "inputs").examples.front().inputs;
-}
-
-// Why `in` does not fit the program's inputs (which input, which types),
-// or "" when it does.
-std::string input_mismatch(const Program& p, const std::vector<Value>& in) {
-  if (in.size() != p.inputs.size())
-    return "the program takes " + std::to_string(p.inputs.size()) + " input(s), " +
-           std::to_string(in.size()) + " given";
-  for (std::size_t i = 0; i < in.size(); ++i)
-    if (in[i].is_null() || in[i].type() != p.inputs[i])
-      return "input " + std::to_string(i + 1) + " is " +
-             (in[i].is_null() ? std::string("null") : std::string(type_name(in[i].type()))) +
-             ", the program's input " + std::to_string(i + 1) + " is " + type_name(p.inputs[i]);
-  return "";
-}
-
 // Runs one case; returns {"output": V} or {"error": "..."}.
 nlohmann::json run_case(const std::string& program_text, const nlohmann::json& inputs) {
-  Program p;
   try {
-    p = parse_program(program_text);
-  } catch (const std::exception& e) {
-    return {{"error", std::string("malformed program: ") + e.what()}};
+    return {{"output", nlohmann::json::parse(run_program(program_text, inputs.dump()))}};
+  } catch (const std::exception& e) {  // InvalidInput, ExecutionError
+    return {{"error", e.what()}};
   }
-  std::vector<Value> in;
-  try {
-    in = inputs_from_json(inputs);
-  } catch (const std::exception& e) {
-    return {{"error", std::string("bad inputs: ") + e.what()}};
-  }
-  if (const std::string why = input_mismatch(p, in); !why.empty()) return {{"error", why}};
-  const RunResult r = run(p, in);
-  if (r.status != EvalStatus::Ok)
-    return {{"error", "statement " + std::to_string(r.failed_at + 1) + " (" +
-                          operator_name(p.statements[r.failed_at].op) +
-                          "): " + to_string(r.status)}};
-  return {{"output", nlohmann::json::parse(to_json(r.output))}};
 }
 
 // One result line per input line (blank lines too, so that row N answers

@@ -1,5 +1,4 @@
 // `npeps synth`: the main job, a thin client of npeps::Synthesizer.
-#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -14,30 +13,23 @@
 namespace npeps::cli {
 namespace {
 
+// The result object (npeps::to_json); a memory-capped search is also told
+// on standard error.
 nlohmann::json result_json(const SynthesisResult& r) {
-  nlohmann::json j;
-  j["id"] = r.id;
-  j["solved"] = r.solved;
-  j["program"] = r.solved ? nlohmann::json(r.program) : nlohmann::json(nullptr);
-  j["readable"] = r.solved ? nlohmann::json(r.readable) : nlohmann::json(nullptr);
-  j["method"] = r.method;
-  j["time_s"] = std::round(r.time_s * 1e4) / 1e4;
-  j["stats"] = {{"nodes", r.nodes}, {"checks", r.checks}, {"model_calls", r.model_calls}};
-  if (r.memory_capped) {
-    j["stats"]["memory_capped"] = true;
+  if (r.memory_capped)
     std::cerr << "npeps synth: " << (r.id.empty() ? "task" : r.id)
               << ": stopped at the memory cap (--max-memory)\n";
-  }
-  return j;
+  return nlohmann::json::parse(to_json(r));
 }
 
 // The id a result row names: the task's own id when the line is a JSON
 // object with one (even if the task is otherwise invalid), else `where`.
 std::string row_id(const std::string& line, const std::string& where) {
   const nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_object() && j.contains("id") && j["id"].is_string() &&
-      !j["id"].get<std::string>().empty())
-    return j["id"].get<std::string>();
+  if (!j.is_object() || !j.contains("id")) return where;
+  const nlohmann::json& id = j["id"];
+  if (id.is_string() && !id.get<std::string>().empty()) return id.get<std::string>();
+  if (id.is_number()) return id.dump();  // as the loader names it (datasets/task.cpp)
   return where;
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/neural_handoff.h"
 
 #ifdef NPEPS_WITH_TORCH
 #include "cli/distributed_flags.h"
@@ -21,8 +22,7 @@ void add_train_command(CLI::App&, int&) {}
 void add_train_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<TrainOptions>();
   auto files = std::make_shared<std::vector<std::string>>();
-  CLI::App* sub = app.add_subcommand(
-      "train", "train the PCCoder network (or the PE model, on per-example data)");
+  CLI::App* sub = app.add_subcommand(kNeuralCommands[0].name, kNeuralCommands[0].description);
   sub->add_option("--data", *files, "training JSON Lines file(s) with reference programs")
       ->required();
   sub->add_option("--val", o->validation_file, "validation file (default: hold out --val-fraction)");

@@ -3,8 +3,11 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <tuple>
 
 #include "cli/commands.h"
+#include "cli/neural_handoff.h"
+#include "datasets/generator_flags.h"
 
 #ifdef NPEPS_WITH_TORCH
 #include "cli/distributed_flags.h"
@@ -23,8 +26,7 @@ namespace {
 
 void add_data_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<AggregatorDataOptions>();
-  CLI::App* sub = app.add_subcommand(
-      "aggregator-data", "run PE searches on training tasks: instances for train-aggregator");
+  CLI::App* sub = app.add_subcommand(kNeuralCommands[2].name, kNeuralCommands[2].description);
   sub->add_option("--data", o->tasks_path, "tasks with reference programs (JSON Lines)")
       ->required();
   sub->add_option("--out", o->out_path, "instances file (JSON Lines); appended, done tasks skipped")
@@ -42,7 +44,18 @@ void add_data_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   sub->add_option("--max-tasks", o->max_tasks, "only the first N tasks (0 = all)");
   sub->add_option("--seed", o->seed, "seed of the budget draws")->capture_default_str();
-  sub->callback([o, &exit_code] {
+  auto shard = std::make_shared<std::string>();
+  sub->add_option("--shard", *shard,
+                  "only tasks with index % N == I (I/N); the shards' files together are the "
+                  "single run's");
+  sub->callback([o, shard, &exit_code] {
+    if (!shard->empty()) {
+      try {
+        std::tie(o->shard_index, o->shard_count) = parse_shard(*shard);
+      } catch (const std::invalid_argument& e) {
+        throw CLI::ValidationError("--shard", e.what());
+      }
+    }
     auto bar = std::make_shared<std::unique_ptr<ProgressBar> >();
     o->progress = [bar](std::size_t done, std::size_t total, std::size_t inst) {
       if (!*bar) *bar = std::make_unique<ProgressBar>("PE searches", total, "tasks");
@@ -67,7 +80,7 @@ void add_data_command(CLI::App& app, int& exit_code) {
 void add_train_aggregator_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<AggregatorTrainOptions>();
   auto key_encoder = std::make_shared<std::string>("pe");
-  CLI::App* sub = app.add_subcommand("train-aggregator", "train the N-PEPS cross aggregator");
+  CLI::App* sub = app.add_subcommand(kNeuralCommands[3].name, kNeuralCommands[3].description);
   sub->add_option("--data", o->data_files, "instance file(s) from aggregator-data")->required();
   sub->add_option("--val", o->validation_file,
                   "validation instances (default: hold out --val-fraction)");

@@ -6,7 +6,9 @@
 #include <iostream>
 #include <string>
 
+#include "api/solver.h"
 #include "cli/commands.h"
+#include "cli/neural_handoff.h"
 #include "cli/option_checks.h"
 #include "cli/output_check.h"
 #ifdef NPEPS_WITH_TORCH
@@ -29,6 +31,17 @@ std::string version_text() {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef NPEPS_CLI_LIGHT
+  // Without LibTorch in this program: what needs the models runs in
+  // npeps-full (cli/neural_handoff.h).
+  npeps::cli::remember_arguments(argc, argv);
+  npeps::set_neural_handoff(&npeps::cli::hand_over_to_full_build);
+  if (argc > 1 && npeps::cli::needs_full_build(argv[1])) {
+    npeps::cli::hand_over_to_full_build();
+    std::perror("npeps: cannot start npeps-full");
+    return 2;
+  }
+#endif
   CLI::App app{"npeps — program synthesis from input/output examples (PCCoder, N-PEPS)"};
   app.set_version_flag("--version", std::function<std::string()>(version_text));
   app.require_subcommand(1);
@@ -40,6 +53,10 @@ int main(int argc, char** argv) {
   npeps::cli::add_export_command(app, exit_code);
   npeps::cli::add_bench_command(app, exit_code);
   npeps::cli::add_aggregator_commands(app, exit_code);
+#ifdef NPEPS_CLI_LIGHT
+  for (const npeps::cli::NeuralCommand& c : npeps::cli::kNeuralCommands)
+    app.add_subcommand(c.name, c.description);  // listed by --help; handed over above
+#endif
   npeps::cli::add_option_checks(app);
   if (const std::string e = npeps::cli::unknown_subcommand(app, argc, argv); !e.empty()) {
     std::cerr << "npeps: " << e << "\n";

@@ -1,5 +1,5 @@
 // Synthesis tasks (input/output examples plus an optional reference
-// program) and their JSON / JSON Lines form (../shared/spec/FORMATS.md).
+// program) and their JSON / JSON Lines form (docs/FORMATS.md).
 #pragma once
 
 #include <cstddef>

@@ -68,7 +68,11 @@ AggregatorDataReport generate_aggregator_data(const AggregatorDataOptions& o) {
   const std::unordered_set<std::string> done = done_ids(o.out_path);
   // Index in the file (seeds the draw) of each task still to do.
   std::vector<std::size_t> todo;
+  if (o.shard_count < 1 || o.shard_index < 0 || o.shard_index >= o.shard_count)
+    throw AggregatorDataError("aggregator data: shard index must be in 0 .. count - 1");
   for (std::size_t i = 0; i < tasks.size(); ++i) {
+    if (i % static_cast<std::size_t>(o.shard_count) != static_cast<std::size_t>(o.shard_index))
+      continue;
     if (!tasks[i].program) {
       ++report.invalid;
       continue;

@@ -50,6 +50,13 @@ struct AggregatorDataOptions {
   int max_solutions = 5;      // PE solutions kept per task (PerExampleOptions::max_solutions)
   std::size_t max_tasks = 0;  // only the first N tasks of the file; 0 = all
   std::uint64_t seed = 1;     // budget draws (per task, independent of thread count)
+  // Only the tasks whose index in the file is shard_index mod shard_count
+  // (--shard I/N): the shards' instances together are the single run's
+  // (each task's budget is drawn from its index), so shards made on many
+  // machines are merged by concatenation, or given to train-aggregator as
+  // several --data files.
+  int shard_index = 0;
+  int shard_count = 1;
   BeamSearchOptions beam;     // CAB options of the PE searches
   // Called after each task (from worker threads, serialised): tasks done
   // in this run, tasks to do in this run, instances with a PE solution so far.

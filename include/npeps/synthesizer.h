@@ -102,6 +102,32 @@ class Synthesizer {
   std::unique_ptr<Impl> impl_;
 };
 
+// The result as the JSON object `npeps synth` prints, one line:
+// {"id", "solved", "program", "readable", "method", "time_s",
+//  "stats": {"nodes", "checks", "model_calls"[, "memory_capped": true]}}
+// (program and readable are null when unsolved; time_s is rounded to 0.1 ms).
+std::string to_json(const SynthesisResult& result);
+
+// A statement failed while a program ran (e.g. an out-of-range result):
+// what() is "statement N (OP): REASON".
+struct ExecutionError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Runs `program` (compact or readable form) on `inputs_json`, a JSON array
+// of INT or LIST values (e.g. "[[3,1,2], 2]"), and returns its output as
+// JSON (e.g. "[1,2,3]"), as `npeps run` does. Throws InvalidInput for a
+// malformed program ("malformed program: ..."), inputs that are not valid
+// values ("bad inputs: ...") or do not fit the program's input types, and
+// ExecutionError when a statement fails.
+std::string run_program(std::string_view program, std::string_view inputs_json);
+
+// The models' directory used when SynthesizerOptions::model_dir is empty:
+// $NPEPS_MODEL_DIR when set, else share/npeps/models beside the directory
+// of the binary that holds this library (PREFIX/lib/libnpeps.so or
+// PREFIX/bin/npeps: PREFIX/share/npeps/models). No source path is compiled in.
+std::string default_model_dir();
+
 // Library version string.
 const char* version();
 

@@ -342,11 +342,13 @@ TEST(CliHarden, EveryBatchLineGetsARowAndKnownIdsAreUsed) {
                  "{\"id\":\"a\",\"examples\":[{\"inputs\":[[1,2]],\"output\":[2,1]}]}\n"
                  "{\"id\":\"bad\",\"examples\":[]}\n"
                  "\n"
-                 "{\"examples\":[{\"inputs\":[[4,2]],\"output\":4}]}\n");
+                 "{\"examples\":[{\"inputs\":[[4,2]],\"output\":4}]}\n"
+                 "{\"id\":8,\"examples\":[]}\n");
   const Outcome o = npeps("synth --batch " + tasks + " --method enum --timeout 2");
   EXPECT_EQ(o.status, 1);
   const std::vector<nlohmann::json> rows = json_lines(o.out);
-  ASSERT_EQ(rows.size(), 4u) << o.out;
+  ASSERT_EQ(rows.size(), 5u) << o.out;
+  EXPECT_EQ(rows[4]["id"], "8");  // a numeric id, as the loader names it
   EXPECT_EQ(rows[0]["id"], "a");
   EXPECT_EQ(rows[1]["id"], "bad");
   EXPECT_TRUE(rows[1].contains("error"));
