@@ -92,14 +92,12 @@ npeps::SynthesizerOptions options_from_json(const char* text) {
   return o;
 }
 
-}  // namespace
-
-extern "C" {
-
-npeps_synthesizer* npeps_create(const char* options_json, char** error) {
-  if (error != nullptr) *error = nullptr;
+// Runs `f` (which returns a pointer); every exception becomes `*error` and
+// NULL, so none crosses the C API.
+template <class F>
+auto guarded(char** error, F&& f) -> decltype(f()) {
   try {
-    return new npeps_synthesizer(options_from_json(options_json));
+    return f();
   } catch (const std::bad_alloc&) {
     set_error(error, "out of memory");
   } catch (const std::exception& e) {
@@ -108,6 +106,15 @@ npeps_synthesizer* npeps_create(const char* options_json, char** error) {
     set_error(error, "unknown error");
   }
   return nullptr;
+}
+
+}  // namespace
+
+extern "C" {
+
+npeps_synthesizer* npeps_create(const char* options_json, char** error) {
+  if (error != nullptr) *error = nullptr;
+  return guarded(error, [&] { return new npeps_synthesizer(options_from_json(options_json)); });
 }
 
 char* npeps_synthesize(npeps_synthesizer* synth, const char* task_json, char** error) {
@@ -120,18 +127,11 @@ char* npeps_synthesize(npeps_synthesizer* synth, const char* task_json, char** e
     set_error(error, "npeps_synthesize: task is NULL");
     return nullptr;
   }
-  try {
+  return guarded(error, [&] {
     char* result = copy_string(npeps::to_json(synth->synth.synthesize_json(task_json, "task")));
     if (result == nullptr) set_error(error, "out of memory");
     return result;
-  } catch (const std::bad_alloc&) {
-    set_error(error, "out of memory");
-  } catch (const std::exception& e) {
-    set_error(error, e.what());
-  } catch (...) {
-    set_error(error, "unknown error");
-  }
-  return nullptr;
+  });
 }
 
 void npeps_cancel(npeps_synthesizer* synth) {
