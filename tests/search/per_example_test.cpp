@@ -163,8 +163,9 @@ void check_sort_or_reverse(bool stop_when_covered, int threads) {
   // Covered after example 2: example 3's search is not used. With one
   // thread it never starts; with two it may have started (and been
   // cancelled) while example 2 ran, so only the totals are checked then.
-  if (threads == 1)
+  if (threads == 1) {
     EXPECT_EQ(r.per_example[3].nodes + r.per_example[3].checks == 0, stop_when_covered);
+  }
   std::uint64_t used = 0;
   for (std::size_t e = 0; e < (stop_when_covered ? 3u : ex.size()); ++e)
     used += r.per_example[e].nodes + r.per_example[e].checks;
