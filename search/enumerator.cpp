@@ -282,6 +282,9 @@ std::optional<Type> check_examples(const std::vector<Example>& examples,
   if (opts.max_length < 1 || opts.max_length > kMaxEnumLength)
     throw EnumeratorError("max_length is " + std::to_string(opts.max_length) + " (must be 1.." +
                           std::to_string(kMaxEnumLength) + ")");
+  if (opts.min_length < 1 || opts.min_length > opts.max_length)
+    throw EnumeratorError("min_length is " + std::to_string(opts.min_length) + " (must be 1.." +
+                          std::to_string(opts.max_length) + ")");
   if (examples.empty()) throw EnumeratorError("no examples");
   if (examples.size() > static_cast<std::size_t>(kMaxExamples))
     throw EnumeratorError(std::to_string(examples.size()) + " examples (at most " +
@@ -322,8 +325,8 @@ SearchResult enumerate(const std::vector<Example>& examples, const EnumeratorOpt
     // ~15 KB of state: on the heap, not the caller's (possibly small) stack.
     SearchLimits live = limits;  // the enumerator reads its deadline; after_length may move it
     auto state = std::make_unique<Enumerator>(examples, *out_type, opts, live);
-    for (int length = 1; length <= opts.max_length && !state->stopped(); ++length) {
-      if (length > 1 && opts.after_length)
+    for (int length = opts.min_length; length <= opts.max_length && !state->stopped(); ++length) {
+      if (length > opts.min_length && opts.after_length)
         live.deadline = std::min(limits.deadline, opts.after_length(length - 1, state->nodes()));
       if (Clock::now() >= live.deadline) break;
       if (state->search(length)) {

@@ -18,6 +18,9 @@ struct EnumeratorOptions {
   // Longest program tried, in statements (1..kMaxEnumLength). Programs are
   // tried by increasing length, so the first one found is a shortest one.
   int max_length = 12;
+  // Shortest program tried (1..max_length): a caller that already searched
+  // the shorter lengths (search/exhaustive_phase.h) resumes here.
+  int min_length = 1;
   // Demand that every input be used by some statement. Programs in the
   // PCCoder/N-PEPS datasets use all their inputs, and the pruning this
   // allows is large for 2- and 3-input tasks; turn it off for tasks whose
@@ -35,7 +38,8 @@ inline constexpr int kMaxEnumLength = 32;  // largest accepted max_length
 
 // Malformed examples or options: no examples, more than kMaxExamples (10),
 // 0 or more than 3 inputs, NULL inputs, input types that differ between
-// examples, max_length outside 1..kMaxEnumLength.
+// examples, max_length outside 1..kMaxEnumLength, min_length outside
+// 1..max_length.
 struct EnumeratorError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };

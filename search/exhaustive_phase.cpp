@@ -14,63 +14,152 @@ Clock::time_point after(Clock::time_point t, double s) {
   return t + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
 }
 
+// What the enumerator has spent so far, over all its runs: the nodes of
+// each length it searched whole (from length 1), and its node rate.
+struct LengthCosts {
+  std::vector<double> per_length;
+  std::uint64_t nodes = 0;    // finished runs
+  double seconds = 0;         // finished runs
+  std::uint64_t partial = 0;  // nodes into the length the last run did not finish
+
+  int searched() const { return static_cast<int>(per_length.size()); }
+
+  // Predicted seconds to search the next length whole, given the current
+  // run's nodes and time so far.
+  double next_s(std::uint64_t run_nodes, double run_s) const {
+    const std::size_t n = per_length.size();
+    const double last = n >= 1 ? per_length[n - 1] : 0;
+    const double before = n >= 2 ? per_length[n - 2] : 0;
+    const double growth = before > 0 ? std::clamp(last / before, 2.0, 1000.0) : 100.0;
+    const double all_nodes = static_cast<double>(nodes + run_nodes);
+    const double all_s = seconds + run_s;
+    const double rate = all_nodes > 0 ? all_nodes / std::max(all_s, 1e-6) : 1e7;
+    return std::max(std::max(last, 1.0) * growth, static_cast<double>(partial)) / rate;
+  }
+};
+
+// One enumerator run from the first length not yet searched whole, until
+// `deadline`; after each length, `next_deadline(predicted seconds of the
+// next length)` gives the run's new deadline (a past time stops it).
+SearchResult enumerate_on(const std::vector<Example>& examples, const SearchLimits& limits,
+                          const ExhaustivePhaseOptions& o, Clock::time_point deadline,
+                          LengthCosts& costs,
+                          const std::function<Clock::time_point(double)>& next_deadline) {
+  EnumeratorOptions eo;
+  eo.max_length = o.max_length;
+  eo.min_length = costs.searched() + 1;
+  SearchLimits l = limits;
+  l.deadline = std::min(limits.deadline, deadline);
+  const Clock::time_point t0 = Clock::now();
+  std::uint64_t before = 0;  // this run's nodes when its last length ended
+  eo.after_length = [&](int, std::uint64_t nodes) {
+    costs.per_length.push_back(static_cast<double>(nodes - before));
+    before = nodes;
+    costs.partial = 0;
+    return next_deadline(costs.next_s(nodes, seconds(Clock::now() - t0)));
+  };
+  SearchResult r = enumerate(examples, eo, l);
+  costs.nodes += r.stats.nodes;
+  costs.seconds += r.stats.time_s;
+  costs.partial = r.stats.nodes - before;
+  return r;
+}
+
+// Adds a later run's counts to the total so far.
+void add(SearchStats& total, const SearchStats& s) {
+  total.nodes += s.nodes;
+  total.checks += s.checks;
+  total.model_calls += s.model_calls;
+  total.model_states += s.model_states;
+  total.memory_capped = total.memory_capped || s.memory_capped;
+}
+
+bool out_of_time(const SearchLimits& limits) {
+  return (limits.cancel && limits.cancel->load()) || Clock::now() >= limits.deadline;
+}
+
+SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLimits& limits,
+                            const ExhaustivePhaseOptions& o,
+                            const std::function<SearchResult(const SearchLimits&)>& guided) {
+  const Clock::time_point start = Clock::now();
+  const double budget_s = seconds(limits.deadline - start);
+  const auto left_s = [&] { return seconds(limits.deadline - Clock::now()); };
+  LengthCosts costs;
+  SearchResult out;
+  const auto finish = [&](SearchResult r) {
+    add(out.stats, r.stats);
+    out.program = std::move(r.program);
+    out.stats.time_s = seconds(Clock::now() - start);
+    return out;
+  };
+
+  // 1. The cheap lengths.
+  const double cheap_s = o.cheap_share * budget_s;
+  SearchResult r =
+      enumerate_on(examples, limits, o, after(start, cheap_s), costs, [&](double next) {
+        return seconds(Clock::now() - start) + next <= cheap_s ? after(start, cheap_s)
+                                                               : Clock::now();
+      });
+  if (r.solved() || out_of_time(limits)) return finish(std::move(r));
+  add(out.stats, r.stats);
+
+  // 2. The guided search's first share.
+  SearchLimits first = limits;
+  first.deadline = std::min(limits.deadline, after(Clock::now(), o.guided_share * budget_s));
+  r = guided(first);
+  if (r.solved() || out_of_time(limits)) return finish(std::move(r));
+  add(out.stats, r.stats);
+
+  // 3. The enumerator again: to the deadline while its next length is
+  // predicted to end within overrun x the time left, else into that length
+  // for partial_share of the time left.
+  const auto next_deadline = [&](double next) {
+    const double left = left_s();
+    return next <= o.overrun * left ? limits.deadline : after(Clock::now(), o.partial_share * left);
+  };
+  if (costs.searched() < o.max_length) {
+    r = enumerate_on(examples, limits, o, next_deadline(costs.next_s(0, 0)), costs, next_deadline);
+    if (r.solved() || out_of_time(limits)) return finish(std::move(r));
+    add(out.stats, r.stats);
+  }
+
+  // 4. The guided search with the rest.
+  return finish(guided(limits));
+}
+
 }  // namespace
 
 SearchResult exhaustive_then(const std::vector<Example>& examples, const SearchLimits& limits,
                              const ExhaustivePhaseOptions& o,
                              const std::function<SearchResult(const SearchLimits&)>& guided) {
   if (!o.enabled) return guided(limits);
-  const Clock::time_point start = Clock::now();
-  const bool timed = limits.deadline != Clock::time_point::max();
-  const bool counted = limits.max_nodes != SearchLimits{}.max_nodes;
-  const double budget_s = timed ? seconds(limits.deadline - start) : 0;
+  if (limits.deadline != Clock::time_point::max())
+    return shared_by_time(examples, limits, o, guided);
 
+  // No deadline: the enumerator first, for a share of the nodes (a node
+  // budget alone, as in deterministic runs) or a fixed time (no limit at
+  // all: it may not finish its lengths), then the guided search.
+  const Clock::time_point start = Clock::now();
+  const bool counted = limits.max_nodes != SearchLimits{}.max_nodes;
   EnumeratorOptions eo;
   eo.max_length = o.max_length;
   SearchLimits enum_limits = limits;
-  // Nodes spent when each length ended. It must outlive the enumeration
-  // below, whose after_length callback appends to it.
-  std::vector<std::uint64_t> at_length{0};
-  if (timed) {
-    enum_limits.deadline = after(start, o.full_share * budget_s);
-    eo.after_length = [&](int, std::uint64_t nodes) {
-      at_length.push_back(nodes);
-      const std::size_t n = at_length.size();
-      const double last = static_cast<double>(at_length[n - 1] - at_length[n - 2]);
-      const double before = n >= 3 ? static_cast<double>(at_length[n - 2] - at_length[n - 3]) : 0;
-      const double growth = before > 0 ? std::clamp(last / before, 2.0, 1000.0) : 100.0;
-      const double used = seconds(Clock::now() - start);
-      const double rate = nodes > 0 ? static_cast<double>(nodes) / std::max(used, 1e-6) : 1e7;
-      if (used + std::max(last, 1.0) * growth / rate <= o.full_share * budget_s)
-        return after(start, o.full_share * budget_s);
-      return after(Clock::now(), o.partial_share * (budget_s - used));
-    };
-  } else if (!counted) {
-    // No limit at all: the enumerator may not finish its lengths; give it a
-    // fixed time, then the guided search runs until it finds a program.
-    enum_limits.deadline = after(start, o.unlimited_enum_s);
-  } else {
-    // A node budget alone (deterministic runs): a fixed share for the enumerator.
+  if (counted)
     enum_limits.max_nodes = static_cast<std::uint64_t>(
         std::ceil(static_cast<double>(limits.max_nodes) * o.partial_share));
-  }
+  else
+    enum_limits.deadline = after(start, o.unlimited_enum_s);
   SearchResult first = enumerate(examples, eo, enum_limits);
-  if (first.solved()) {
-    first.stats.time_s = seconds(Clock::now() - start);
-    return first;
-  }
   SearchLimits rest = limits;
   if (counted)
     rest.max_nodes =
         limits.max_nodes > first.stats.nodes ? limits.max_nodes - first.stats.nodes : 0;
-  if ((limits.cancel && limits.cancel->load()) || Clock::now() >= limits.deadline ||
-      rest.max_nodes == 0) {
+  if (first.solved() || (limits.cancel && limits.cancel->load()) || rest.max_nodes == 0) {
     first.stats.time_s = seconds(Clock::now() - start);
     return first;
   }
   SearchResult second = guided(rest);
-  second.stats.nodes += first.stats.nodes;
-  second.stats.checks += first.stats.checks;
+  add(second.stats, first.stats);
   second.stats.time_s = seconds(Clock::now() - start);
   return second;
 }

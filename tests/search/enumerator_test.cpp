@@ -186,6 +186,34 @@ std::vector<Example> unsolvable_task() {
   return ex;
 }
 
+// Resuming at min_length costs exactly the lengths skipped: each length's
+// search is independent of the shorter ones.
+TEST(Enumerator, MinLengthResumesWhereAShorterRunStopped) {
+  EnumeratorOptions to2, only1, only2;
+  to2.max_length = 2;
+  only1.max_length = 1;
+  only2.min_length = 2;
+  only2.max_length = 2;
+  const std::uint64_t n12 = enumerate(unsolvable_task(), to2, {}).stats.nodes;
+  const std::uint64_t n1 = enumerate(unsolvable_task(), only1, {}).stats.nodes;
+  const std::uint64_t n2 = enumerate(unsolvable_task(), only2, {}).stats.nodes;
+  EXPECT_GT(n1, 0u);
+  EXPECT_GT(n2, n1);
+  EXPECT_EQ(n1 + n2, n12);
+  // A task with a 1-statement solution, searched from length 2, finds none
+  // shorter than 2.
+  const NamedTask t = user_tasks()[0];
+  const SearchResult short_one = enumerate(t.examples, {}, {});
+  ASSERT_TRUE(short_one.solved());
+  EnumeratorOptions longer;
+  longer.min_length = static_cast<int>(short_one.program->statements.size()) + 1;
+  longer.max_length = longer.min_length;
+  const SearchResult r = enumerate(t.examples, longer, {});
+  if (r.solved()) {
+    EXPECT_GE(r.program->statements.size(), static_cast<std::size_t>(longer.min_length));
+  }
+}
+
 TEST(Enumerator, HonoursDeadline) {
   const auto start = Clock::now();
   const SearchResult r = enumerate(unsolvable_task(), {}, SearchLimits::with_timeout(0.3));
@@ -243,6 +271,12 @@ TEST(Enumerator, RejectsMalformedExamples) {
   EnumeratorOptions bad;
   bad.max_length = 0;
   EXPECT_THROW(enumerate({{{L({1})}, I(1)}}, bad, {}), EnumeratorError);
+  EnumeratorOptions past_max;
+  past_max.max_length = 3;
+  past_max.min_length = 4;
+  EXPECT_THROW(enumerate({{{L({1})}, I(1)}}, past_max, {}), EnumeratorError);
+  past_max.min_length = 0;
+  EXPECT_THROW(enumerate({{{L({1})}, I(1)}}, past_max, {}), EnumeratorError);
   try {
     enumerate({{{L({1})}, I(1)}, {{I(1)}, I(1)}}, {}, {});
   } catch (const EnumeratorError& e) {

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "search/beam_search.h"
+#include "search/enumerator.h"
 #include "tests/search/beam_test_policies.h"
 
 namespace npeps {
@@ -97,21 +99,61 @@ TEST(ExhaustivePhase, UnderANodeBudgetTheGuidedSearchGetsTheNodesLeft) {
   EXPECT_EQ(given, limits.max_nodes - r.stats.nodes);
 }
 
-// Generous bounds only: this checks the hand-over, not the clock.
-TEST(ExhaustivePhase, UnderADeadlineTheEnumeratorHandsOverBeforeItsShareEnds) {
+// Generous bounds only: these check the hand-overs, not the clock.
+TEST(ExhaustivePhase, TheGuidedSearchGetsItsShareEarly) {
   const SearchLimits limits = SearchLimits::with_timeout(1.0);
   ExhaustivePhaseOptions o;
-  int calls = 0;
-  Clock::time_point handed{};
+  std::vector<Clock::time_point> handed, deadlines;
   const Clock::time_point start = Clock::now();
   exhaustive_then(unreachable(), limits, o, [&](const SearchLimits& l) {
-    ++calls;
-    handed = Clock::now();
-    EXPECT_EQ(l.deadline, limits.deadline);
+    handed.push_back(Clock::now());
+    deadlines.push_back(l.deadline);
     return SearchResult{};
   });
+  ASSERT_GE(handed.size(), 1u);
+  EXPECT_LE(std::chrono::duration<double>(handed[0] - start).count(), o.cheap_share + 0.2);
+  EXPECT_LT(deadlines[0], limits.deadline);
+  EXPECT_LE(std::chrono::duration<double>(deadlines[0] - handed[0]).count(), o.guided_share + 1e-3);
+  // A second run, if any, gets the rest.
+  if (handed.size() > 1) {
+    EXPECT_EQ(handed.size(), 2u);
+    EXPECT_EQ(deadlines[1], limits.deadline);
+  }
+}
+
+TEST(ExhaustivePhase, ALengthPredictedTooLongIsSearchedInPartThenGuided) {
+  const SearchLimits limits = SearchLimits::with_timeout(1.0);
+  ExhaustivePhaseOptions o;
+  o.overrun = 0;  // every next length is predicted too long: half the time left, then guided
+  std::vector<Clock::time_point> deadlines;
+  const SearchResult r = exhaustive_then(unreachable(), limits, o, [&](const SearchLimits& l) {
+    deadlines.push_back(l.deadline);
+    SearchResult g;
+    g.stats.nodes = 7;
+    return g;
+  });
+  EXPECT_FALSE(r.solved());
+  ASSERT_EQ(deadlines.size(), 2u);
+  EXPECT_EQ(deadlines[1], limits.deadline);
+  EXPECT_GT(r.stats.nodes, 14u);  // both guided runs and the enumerator's
+}
+
+// With no cheap lengths, the enumerator runs after the guided search's
+// share, from length 1, and finds what it alone would find.
+TEST(ExhaustivePhase, TheEnumeratorResumesAfterTheGuidedShare) {
+  const auto ex = take_then_sort();
+  ExhaustivePhaseOptions o;
+  o.cheap_share = 0;
+  int calls = 0;
+  const SearchResult r =
+      exhaustive_then(ex, SearchLimits::with_timeout(30), o, [&](const SearchLimits&) {
+        ++calls;
+        return SearchResult{};
+      });
   EXPECT_EQ(calls, 1);
-  EXPECT_LE(std::chrono::duration<double>(handed - start).count(), o.full_share + 0.2);
+  ASSERT_TRUE(r.solved());
+  EXPECT_EQ(*r.program, *enumerate(ex, {}, {}).program);
+  EXPECT_EQ(r.stats.nodes, enumerate(ex, {}, {}).stats.nodes);
 }
 
 TEST(ExhaustivePhase, DisabledRunsTheGuidedSearchAlone) {
