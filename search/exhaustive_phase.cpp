@@ -83,7 +83,6 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
                             const std::function<SearchResult(const SearchLimits&)>& guided) {
   const Clock::time_point start = Clock::now();
   const double budget_s = seconds(limits.deadline - start);
-  const auto left_s = [&] { return seconds(limits.deadline - Clock::now()); };
   LengthCosts costs;
   SearchResult out;
   const auto finish = [&](SearchResult r) {
@@ -110,20 +109,16 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
   if (r.solved() || out_of_time(limits)) return finish(std::move(r));
   add(out.stats, r.stats);
 
-  // 3. The enumerator again: to the deadline while its next length is
-  // predicted to end within overrun x the time left, else into that length
-  // for partial_share of the time left.
-  const auto next_deadline = [&](double next) {
-    const double left = left_s();
-    return next <= o.overrun * left ? limits.deadline : after(Clock::now(), o.partial_share * left);
-  };
+  // 3. The enumerator again, from the first length it has not searched
+  // whole, to the deadline.
   if (costs.searched() < o.max_length) {
-    r = enumerate_on(examples, limits, o, next_deadline(costs.next_s(0, 0)), costs, next_deadline);
+    r = enumerate_on(examples, limits, o, limits.deadline, costs,
+                     [&](double) { return limits.deadline; });
     if (r.solved() || out_of_time(limits)) return finish(std::move(r));
     add(out.stats, r.stats);
   }
 
-  // 4. The guided search with the rest.
+  // 4. Every length searched: the guided search with the rest.
   return finish(guided(limits));
 }
 

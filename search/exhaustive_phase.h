@@ -7,19 +7,18 @@
 // guided method of the default configuration therefore shares its budget
 // with the enumerator (search/enumerator.h), in up to four steps:
 //   1. the enumerator searches lengths 1, 2, ... while the next length is
-//      predicted to end within `cheap_share` of the budget;
-//   2. the guided search runs for `guided_share` of the budget: a guided
-//      search finds what it finds early (measured on the long suites, most
-//      of its solutions come within its first second) ...
-//   3. ... while the enumerator finds programs at a steady rate, length by
-//      length: it resumes at the first length it has not searched whole,
-//      and keeps going to the deadline while its next length is predicted
-//      to end within `overrun` times the time left; a length predicted to
-//      take longer it searches for `partial_share` of the time left (the
-//      prediction is rough, and the first programs of a length come early);
-//   4. the guided search runs again with the rest.
-// Prediction: the node count grows by the same factor as from the
-// previous length to the last, at the enumerator's node rate so far.
+//      predicted to end within `cheap_share` of the budget (prediction: the
+//      node count grows by the same factor as from the previous length to
+//      the last, at the node rate so far);
+//   2. the guided search runs for `guided_share` of the budget: what a
+//      guided search finds on a task enumeration cannot finish, it mostly
+//      finds early (docs/results: on the long suites, within 0.5 s);
+//   3. the enumerator resumes at the first length it has not searched
+//      whole and runs to the deadline: past its cheap lengths it finds
+//      programs at a steady rate, and on every suite measured the tasks it
+//      solves late outnumber those a longer guided search adds;
+//   4. if it searched every length up to max_length, the guided search
+//      runs again with the rest.
 // Under a node budget alone the enumerator gets partial_share of the nodes
 // first; with no limit at all it gets unlimited_enum_s seconds first.
 #pragma once
@@ -35,10 +34,8 @@ namespace npeps {
 struct ExhaustivePhaseOptions {
   bool enabled = true;          // false: the guided method alone (paper-faithful)
   double cheap_share = 0.05;    // step 1: lengths predicted to end within this share
-  double guided_share = 0.2;    // step 2: the guided search's first share of the budget
-  double overrun = 2.0;         // step 3: next length predicted within overrun x time left
-  double partial_share = 0.5;   // step 3: share of the time left for a longer one; under a
-                                // node budget alone: the enumerator's share of the nodes
+  double guided_share = 0.1;    // step 2: the guided search's share of the budget
+  double partial_share = 0.5;   // node budget alone: the enumerator's share of the nodes
   int max_length = 12;          // longest program the enumerator tries
   double unlimited_enum_s = 5;  // the enumerator's time when the search has no limit
 };
