@@ -10,6 +10,7 @@
 #include "search/beam_search.h"
 #include "search/enumerator.h"
 #include "search/exhaustive_phase.h"
+#include "search/policy_order.h"
 #ifdef NPEPS_WITH_TORCH
 #include "models/checkpoint.h"
 #include "models/neural_policy.h"
@@ -25,14 +26,16 @@ class EnumSolver final : public Solver {
   }
 };
 
-// A guided method preceded by the exhaustive phase (search/exhaustive_phase.h).
+// A guided method sharing its budget with the enumerator (search/exhaustive_phase.h).
 class WithExhaustivePhase final : public Solver {
  public:
   explicit WithExhaustivePhase(std::unique_ptr<Solver> guided) : guided_(std::move(guided)) {}
   SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {
-    return exhaustive_then(
-        examples, limits, ExhaustivePhaseOptions{},
-        [&](const SearchLimits& rest) { return guided_->solve(examples, rest); });
+    ExhaustivePhaseOptions o;
+    o.operator_order = guided_->operator_order(examples);
+    return exhaustive_then(examples, limits, o, [&](const SearchLimits& rest) {
+      return guided_->solve(examples, rest);
+    });
   }
 
  private:
@@ -43,7 +46,7 @@ class WithExhaustivePhase final : public Solver {
 // published under name + "-paper" (the guided search alone).
 [[maybe_unused]] void add_guided(std::vector<MethodInfo>& m, MethodInfo paper) {
   MethodInfo ours = paper;
-  ours.description = paper.description + " (after an exhaustive phase)";
+  ours.description = paper.description + " (budget shared with the enumerator)";
   ours.make = [make = paper.make](const SolverConfig& c) -> std::unique_ptr<Solver> {
     return std::make_unique<WithExhaustivePhase>(make(c));
   };
@@ -61,6 +64,9 @@ class PCCoderSolver final : public Solver {
       : policy_(load_policy(cfg.model_dir + "/" + kPCCoderModelFile, cfg.threads)) {}
   SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {
     return beam_search(examples, *policy_, BeamSearchOptions{}, limits);
+  }
+  std::vector<OperatorId> operator_order(const std::vector<Example>& examples) override {
+    return operators_by_policy(examples, *policy_);
   }
 
  private:

@@ -13,6 +13,7 @@
 #include "models/neural_policy.h"
 #include "search/beam_search.h"
 #include "search/per_example_search.h"
+#include "search/policy_order.h"
 #endif
 
 namespace npeps {
@@ -68,6 +69,13 @@ class NPEPSSolver final : public Solver {
     } catch (const std::invalid_argument& e) {
       throw std::runtime_error(e.what());
     }
+  }
+
+  // The global policy's order: the aggregator with no PE solutions.
+  std::vector<OperatorId> operator_order(const std::vector<Example>& examples) override {
+    set_torch_threads(threads_);
+    policy_->set_solutions(examples, {});
+    return operators_by_policy(examples, *policy_);
   }
 
   SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {

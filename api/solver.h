@@ -44,6 +44,9 @@ class Solver {
  public:
   virtual ~Solver() = default;
   virtual SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) = 0;
+  // The order in which the enumerator sharing this method's budget tries
+  // operators (search/policy_order.h); empty: operator id order.
+  virtual std::vector<OperatorId> operator_order(const std::vector<Example>&) { return {}; }
 };
 
 struct MethodInfo {

@@ -55,9 +55,10 @@ class Enumerator {
       push_var(static_cast<VarIndex>(v));
     }
     input_types_.assign(types_, types_ + num_inputs_);
-    for (int id = 0; id < kNumOperators; ++id)
-      if (op(static_cast<OperatorId>(id)).result == out_type)
-        final_ops_[num_final_ops_++] = static_cast<OperatorId>(id);
+    for (int k = 0; k < kNumOperators; ++k)
+      order_[k] = opts.operator_order.empty() ? static_cast<OperatorId>(k) : opts.operator_order[k];
+    for (OperatorId id : order_)
+      if (op(id).result == out_type) final_ops_[num_final_ops_++] = id;
   }
 
   // Tries programs of exactly `length` statements. True when one satisfies
@@ -98,7 +99,7 @@ class Enumerator {
     const int remaining = length_ - depth - 1;  // statements after this one
     if (remaining == 0) return last_statement(depth);
     const auto& ops = operators();
-    for (int id = 0; id < kNumOperators; ++id) {
+    for (const OperatorId id : order_) {
       const Operator& o = ops[id];
       // A statement uses at most `arity` unused variables and adds one; what
       // stays unused must be coverable by the rest (see admissible()).
@@ -266,7 +267,8 @@ class Enumerator {
   int num_int_ = 0;
   int num_list_ = 0;
   Statement stmts_[kMaxEnumLength];
-  OperatorId final_ops_[kNumOperators] = {};  // operators whose result has the output type
+  OperatorId order_[kNumOperators] = {};      // the order statements try operators in
+  OperatorId final_ops_[kNumOperators] = {};  // those whose result has the output type, in order
   int num_final_ops_ = 0;
 
   std::uint64_t nodes_ = 0;
@@ -282,6 +284,16 @@ std::optional<Type> check_examples(const std::vector<Example>& examples,
   if (opts.max_length < 1 || opts.max_length > kMaxEnumLength)
     throw EnumeratorError("max_length is " + std::to_string(opts.max_length) + " (must be 1.." +
                           std::to_string(kMaxEnumLength) + ")");
+  if (!opts.operator_order.empty()) {
+    std::array<bool, kNumOperators> seen{};
+    bool ok = opts.operator_order.size() == static_cast<std::size_t>(kNumOperators);
+    for (std::size_t k = 0; ok && k < opts.operator_order.size(); ++k) {
+      const OperatorId id = opts.operator_order[k];
+      ok = id < kNumOperators && !seen[id];
+      if (ok) seen[id] = true;
+    }
+    if (!ok) throw EnumeratorError("operator_order is not a permutation of the operator ids");
+  }
   if (opts.min_length < 1 || opts.min_length > opts.max_length)
     throw EnumeratorError("min_length is " + std::to_string(opts.min_length) + " (must be 1.." +
                           std::to_string(opts.max_length) + ")");

@@ -21,6 +21,11 @@ struct EnumeratorOptions {
   // Shortest program tried (1..max_length): a caller that already searched
   // the shorter lengths (search/exhaustive_phase.h) resumes here.
   int min_length = 1;
+  // The order in which every statement tries the operators: empty for
+  // operator id order, else a permutation of all kNumOperators ids (e.g.
+  // search/policy_order.h). Any order searches each length completely;
+  // only which program is found first changes.
+  std::vector<OperatorId> operator_order;
   // Demand that every input be used by some statement. Programs in the
   // PCCoder/N-PEPS datasets use all their inputs, and the pruning this
   // allows is large for 2- and 3-input tasks; turn it off for tasks whose
@@ -39,7 +44,8 @@ inline constexpr int kMaxEnumLength = 32;  // largest accepted max_length
 // Malformed examples or options: no examples, more than kMaxExamples (10),
 // 0 or more than 3 inputs, NULL inputs, input types that differ between
 // examples, max_length outside 1..kMaxEnumLength, min_length outside
-// 1..max_length.
+// 1..max_length, an operator_order that is not a permutation of every
+// operator id.
 struct EnumeratorError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };

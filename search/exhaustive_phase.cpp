@@ -48,6 +48,7 @@ SearchResult enumerate_on(const std::vector<Example>& examples, const SearchLimi
   EnumeratorOptions eo;
   eo.max_length = o.max_length;
   eo.min_length = costs.searched() + 1;
+  eo.operator_order = o.operator_order;
   SearchLimits l = limits;
   l.deadline = std::min(limits.deadline, deadline);
   const Clock::time_point t0 = Clock::now();
@@ -138,6 +139,7 @@ SearchResult exhaustive_then(const std::vector<Example>& examples, const SearchL
   const bool counted = limits.max_nodes != SearchLimits{}.max_nodes;
   EnumeratorOptions eo;
   eo.max_length = o.max_length;
+  eo.operator_order = o.operator_order;
   SearchLimits enum_limits = limits;
   if (counted)
     enum_limits.max_nodes = static_cast<std::uint64_t>(

@@ -36,6 +36,9 @@ struct ExhaustivePhaseOptions {
   double cheap_share = 0.05;    // step 1: lengths predicted to end within this share
   double guided_share = 0.1;    // step 2: the guided search's share of the budget
   double partial_share = 0.5;   // node budget alone: the enumerator's share of the nodes
+  // The enumerator's operator order (EnumeratorOptions::operator_order):
+  // guided methods pass their policy's (search/policy_order.h).
+  std::vector<OperatorId> operator_order;
   int max_length = 12;          // longest program the enumerator tries
   double unlimited_enum_s = 5;  // the enumerator's time when the search has no limit
 };

@@ -214,6 +214,38 @@ TEST(Enumerator, MinLengthResumesWhereAShorterRunStopped) {
   }
 }
 
+// Any operator order searches each length completely: the same node count
+// for a length with no solution, a program of the same (shortest) length
+// for every task, and the order decides which one comes first.
+TEST(Enumerator, OperatorOrderChangesOnlyWhichProgramComesFirst) {
+  EnumeratorOptions natural, reversed;
+  natural.max_length = reversed.max_length = 2;
+  for (int k = kNumOperators - 1; k >= 0; --k)
+    reversed.operator_order.push_back(static_cast<OperatorId>(k));
+  EXPECT_EQ(enumerate(unsolvable_task(), natural, {}).stats.nodes,
+            enumerate(unsolvable_task(), reversed, {}).stats.nodes);
+  bool some_differ = false;
+  for (const NamedTask& t : user_tasks()) {
+    SCOPED_TRACE(t.name);
+    const SearchResult a = enumerate(t.examples, {}, node_budget());
+    EnumeratorOptions rev;
+    rev.operator_order = reversed.operator_order;
+    const SearchResult b = enumerate(t.examples, rev, node_budget());
+    ASSERT_TRUE(a.solved());
+    ASSERT_TRUE(b.solved());
+    EXPECT_TRUE(satisfies(*b.program, t.examples));
+    EXPECT_EQ(a.program->statements.size(), b.program->statements.size());
+    some_differ = some_differ || a.stats.nodes != b.stats.nodes;
+  }
+  EXPECT_TRUE(some_differ);
+  EnumeratorOptions bad;
+  bad.operator_order = {0, 1, 2};  // not every operator
+  EXPECT_THROW(enumerate(unsolvable_task(), bad, {}), EnumeratorError);
+  bad.operator_order = reversed.operator_order;
+  bad.operator_order[0] = bad.operator_order[1];  // a repeat
+  EXPECT_THROW(enumerate(unsolvable_task(), bad, {}), EnumeratorError);
+}
+
 TEST(Enumerator, HonoursDeadline) {
   const auto start = Clock::now();
   const SearchResult r = enumerate(unsolvable_task(), {}, SearchLimits::with_timeout(0.3));

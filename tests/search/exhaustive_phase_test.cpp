@@ -101,7 +101,7 @@ TEST(ExhaustivePhase, UnderANodeBudgetTheGuidedSearchGetsTheNodesLeft) {
 
 // Generous bounds only: these check the hand-overs, not the clock.
 TEST(ExhaustivePhase, TheGuidedSearchGetsItsShareEarlyThenTheEnumeratorTheRest) {
-  const SearchLimits limits = SearchLimits::with_timeout(1.0);
+  const SearchLimits limits = SearchLimits::with_timeout(2.0);
   ExhaustivePhaseOptions o;
   std::vector<Clock::time_point> handed, deadlines;
   const Clock::time_point start = Clock::now();
@@ -113,9 +113,11 @@ TEST(ExhaustivePhase, TheGuidedSearchGetsItsShareEarlyThenTheEnumeratorTheRest) 
   EXPECT_FALSE(r.solved());
   // Lengths up to 12 are far from searched in a second: one guided run.
   ASSERT_EQ(handed.size(), 1u);
-  EXPECT_LE(std::chrono::duration<double>(handed[0] - start).count(), o.cheap_share + 0.2);
+  // Step 1 ends at 0.1 s; generous slack for a loaded machine.
+  EXPECT_LE(std::chrono::duration<double>(handed[0] - start).count(), 2 * o.cheap_share + 0.7);
   EXPECT_LT(deadlines[0], limits.deadline);
-  EXPECT_LE(std::chrono::duration<double>(deadlines[0] - handed[0]).count(), o.guided_share + 1e-3);
+  EXPECT_LE(std::chrono::duration<double>(deadlines[0] - handed[0]).count(),
+            2 * o.guided_share + 1e-3);
   EXPECT_GE(Clock::now(), limits.deadline);  // the enumerator ran to the deadline
   EXPECT_GT(r.stats.nodes, 0u);
 }

@@ -1,0 +1,76 @@
+// The enumerator's operator order from a policy (search/policy_order.h).
+#include "search/policy_order.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "dsl/statement_space.h"
+#include "search/enumerator.h"
+#include "tests/search/beam_test_policies.h"
+
+namespace npeps {
+namespace {
+
+using test::stmt;
+using F = Function;
+using L = Lambda;
+
+// Uniform, but every statement of one function gets a higher (the same)
+// log-probability, and those of another a lower one.
+class FavourPolicy final : public Policy {
+ public:
+  FavourPolicy(Function up, Function down) : up_(up), down_(down) {}
+  void evaluate(std::span<const PartialProgram> batch, PolicyOutput& out) override {
+    inner_.evaluate(batch, out);
+    calls_ += 1;
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      for (int s = 0; s < kNumStatements; ++s) {
+        const Function f = op(statement_at(s).op).function;
+        float& lp = out.statement_logprob[i * kNumStatements + s];
+        if (f == up_) lp = -0.5f;
+        if (f == down_) lp = -1e9f;
+      }
+  }
+  int calls_ = 0;
+
+ private:
+  Function up_, down_;
+  UniformPolicy inner_;
+};
+
+std::vector<Example> reverse_task() {
+  const Program p{{Type::List}, {stmt(F::Reverse, L::None, 0)}};
+  return test::examples_of(p, {{Value::list({1, 2, 3})}, {Value::list({5, -4})}});
+}
+
+TEST(PolicyOrder, RanksOperatorsByTheirBestStatement) {
+  FavourPolicy policy(F::Sort, F::Reverse);
+  const std::vector<OperatorId> order = operators_by_policy(reverse_task(), policy);
+  EXPECT_EQ(policy.calls_, 1);
+  ASSERT_EQ(order.size(), static_cast<std::size_t>(kNumOperators));
+  EXPECT_EQ(std::set<OperatorId>(order.begin(), order.end()).size(), order.size());
+  EXPECT_EQ(op(order.front()).function, F::Sort);
+  EXPECT_EQ(op(order.back()).function, F::Reverse);
+  // Ties keep id order.
+  EXPECT_TRUE(std::is_sorted(order.begin() + 1, order.end() - 1));
+}
+
+TEST(PolicyOrder, TheEnumeratorStillFindsWhatThePolicyRanksLast) {
+  const auto ex = reverse_task();
+  FavourPolicy policy(F::Sort, F::Reverse);
+  EnumeratorOptions o;
+  o.operator_order = operators_by_policy(ex, policy);
+  const SearchResult ranked_last = enumerate(ex, o, {});
+  ASSERT_TRUE(ranked_last.solved());
+  EXPECT_EQ(ranked_last.program->statements.size(), 1u);
+  FavourPolicy right(F::Reverse, F::Sort);
+  o.operator_order = operators_by_policy(ex, right);
+  const SearchResult ranked_first = enumerate(ex, o, {});
+  ASSERT_TRUE(ranked_first.solved());
+  EXPECT_LT(ranked_first.stats.nodes, ranked_last.stats.nodes);
+}
+
+}  // namespace
+}  // namespace npeps
