@@ -32,7 +32,7 @@ class WithExhaustivePhase final : public Solver {
   explicit WithExhaustivePhase(std::unique_ptr<Solver> guided) : guided_(std::move(guided)) {}
   SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {
     ExhaustivePhaseOptions o;
-    o.operator_order = guided_->operator_order(examples);
+    o.operator_order = [&] { return guided_->operator_order(examples); };
     return exhaustive_then(examples, limits, o, [&](const SearchLimits& rest) {
       return guided_->solve(examples, rest);
     });

@@ -43,12 +43,12 @@ struct LengthCosts {
 // next length)` gives the run's new deadline (a past time stops it).
 SearchResult enumerate_on(const std::vector<Example>& examples, const SearchLimits& limits,
                           const ExhaustivePhaseOptions& o, Clock::time_point deadline,
-                          LengthCosts& costs,
+                          LengthCosts& costs, const std::vector<OperatorId>& order,
                           const std::function<Clock::time_point(double)>& next_deadline) {
   EnumeratorOptions eo;
   eo.max_length = o.max_length;
   eo.min_length = costs.searched() + 1;
-  eo.operator_order = o.operator_order;
+  eo.operator_order = order;
   SearchLimits l = limits;
   l.deadline = std::min(limits.deadline, deadline);
   const Clock::time_point t0 = Clock::now();
@@ -75,6 +75,14 @@ void add(SearchStats& total, const SearchStats& s) {
   total.memory_capped = total.memory_capped || s.memory_capped;
 }
 
+// The policy's operator order, if the options give one (one model call).
+std::vector<OperatorId> policy_order(const ExhaustivePhaseOptions& o, SearchStats& stats) {
+  if (!o.operator_order) return {};
+  stats.model_calls += 1;
+  stats.model_states += 1;
+  return o.operator_order();
+}
+
 bool out_of_time(const SearchLimits& limits) {
   return (limits.cancel && limits.cancel->load()) || Clock::now() >= limits.deadline;
 }
@@ -96,12 +104,14 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
   // 1. The cheap lengths.
   const double cheap_s = o.cheap_share * budget_s;
   SearchResult r =
-      enumerate_on(examples, limits, o, after(start, cheap_s), costs, [&](double next) {
+      enumerate_on(examples, limits, o, after(start, cheap_s), costs, {}, [&](double next) {
         return seconds(Clock::now() - start) + next <= cheap_s ? after(start, cheap_s)
                                                                : Clock::now();
       });
   if (r.solved() || out_of_time(limits)) return finish(std::move(r));
   add(out.stats, r.stats);
+  // Past the cheap lengths: the policy's operator order from here on.
+  const std::vector<OperatorId> order = policy_order(o, out.stats);
 
   // 2. The guided search's first share.
   SearchLimits first = limits;
@@ -113,7 +123,7 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
   // 3. The enumerator again, from the first length it has not searched
   // whole, to the deadline.
   if (costs.searched() < o.max_length) {
-    r = enumerate_on(examples, limits, o, limits.deadline, costs,
+    r = enumerate_on(examples, limits, o, limits.deadline, costs, order,
                      [&](double) { return limits.deadline; });
     if (r.solved() || out_of_time(limits)) return finish(std::move(r));
     add(out.stats, r.stats);
@@ -137,9 +147,10 @@ SearchResult exhaustive_then(const std::vector<Example>& examples, const SearchL
   // all: it may not finish its lengths), then the guided search.
   const Clock::time_point start = Clock::now();
   const bool counted = limits.max_nodes != SearchLimits{}.max_nodes;
+  SearchStats ordering;
   EnumeratorOptions eo;
   eo.max_length = o.max_length;
-  eo.operator_order = o.operator_order;
+  eo.operator_order = policy_order(o, ordering);
   SearchLimits enum_limits = limits;
   if (counted)
     enum_limits.max_nodes = static_cast<std::uint64_t>(
@@ -147,6 +158,7 @@ SearchResult exhaustive_then(const std::vector<Example>& examples, const SearchL
   else
     enum_limits.deadline = after(start, o.unlimited_enum_s);
   SearchResult first = enumerate(examples, eo, enum_limits);
+  add(first.stats, ordering);
   SearchLimits rest = limits;
   if (counted)
     rest.max_nodes =

@@ -36,9 +36,12 @@ struct ExhaustivePhaseOptions {
   double cheap_share = 0.05;    // step 1: lengths predicted to end within this share
   double guided_share = 0.1;    // step 2: the guided search's share of the budget
   double partial_share = 0.5;   // node budget alone: the enumerator's share of the nodes
-  // The enumerator's operator order (EnumeratorOptions::operator_order):
-  // guided methods pass their policy's (search/policy_order.h).
-  std::vector<OperatorId> operator_order;
+  // The enumerator's operator order past the cheap lengths
+  // (EnumeratorOptions::operator_order; under a node budget alone, from
+  // the start): guided methods pass their policy's (search/policy_order.h).
+  // Called at most once, and only when step 1 found nothing, so a task the
+  // cheap lengths solve costs no model call. Empty: operator id order.
+  std::function<std::vector<OperatorId>()> operator_order;
   int max_length = 12;          // longest program the enumerator tries
   double unlimited_enum_s = 5;  // the enumerator's time when the search has no limit
 };

@@ -158,6 +158,29 @@ TEST(ExhaustivePhase, TheEnumeratorResumesAfterTheGuidedShare) {
   EXPECT_EQ(r.stats.nodes, enumerate(ex, {}, {}).stats.nodes);
 }
 
+// The policy's order costs a model call, made only past the cheap lengths.
+TEST(ExhaustivePhase, TheOperatorOrderIsAskedForOnlyWhenTheCheapLengthsFail) {
+  ExhaustivePhaseOptions o;
+  int asked = 0;
+  o.operator_order = [&] {
+    ++asked;
+    std::vector<OperatorId> reversed;
+    for (int k = kNumOperators - 1; k >= 0; --k) reversed.push_back(static_cast<OperatorId>(k));
+    return reversed;
+  };
+  auto nothing = [](const SearchLimits&) { return SearchResult{}; };
+  const SearchResult easy =
+      exhaustive_then(take_then_sort(), SearchLimits::with_timeout(5), o, nothing);
+  ASSERT_TRUE(easy.solved());
+  EXPECT_EQ(asked, 0);
+  EXPECT_EQ(easy.stats.model_calls, 0u);
+  const SearchResult hard =
+      exhaustive_then(unreachable(), SearchLimits::with_timeout(0.5), o, nothing);
+  EXPECT_FALSE(hard.solved());
+  EXPECT_EQ(asked, 1);
+  EXPECT_EQ(hard.stats.model_calls, 1u);
+}
+
 TEST(ExhaustivePhase, DisabledRunsTheGuidedSearchAlone) {
   ExhaustivePhaseOptions o;
   o.enabled = false;
