@@ -38,7 +38,8 @@ struct ExhaustivePhaseOptions {
   double partial_share = 0.5;   // node budget alone: the enumerator's share of the nodes
   // The enumerator's operator order past the cheap lengths
   // (EnumeratorOptions::operator_order; under a node budget alone, from
-  // the start): guided methods pass their policy's (search/policy_order.h).
+  // the start): guided methods pass their policy's (search/policy_order.h),
+  // which the phase interleaves with id order as a hedge.
   // Called at most once, and only when step 1 found nothing, so a task the
   // cheap lengths solve costs no model call. Empty: operator id order.
   std::function<std::vector<OperatorId>()> operator_order;

@@ -27,11 +27,35 @@ std::vector<OperatorId> operators_by_policy(const std::vector<Example>& examples
     float& b = best[static_cast<std::size_t>(operator_of(static_cast<StatementIndex>(s)))];
     if (!std::isnan(lp)) b = std::max(b, lp);
   }
-  std::vector<OperatorId> order(kNumOperators);
-  std::iota(order.begin(), order.end(), OperatorId{0});
+  std::vector<OperatorId> order = id_order();
   std::stable_sort(order.begin(), order.end(), [&](OperatorId a, OperatorId b) {
     return best[static_cast<std::size_t>(a)] > best[static_cast<std::size_t>(b)];
   });
+  return order;
+}
+
+std::vector<OperatorId> interleave_orders(const std::vector<OperatorId>& first,
+                                          const std::vector<OperatorId>& second) {
+  std::vector<OperatorId> out;
+  out.reserve(first.size());
+  std::vector<bool> taken(first.size(), false);
+  const auto take = [&](OperatorId id) {
+    const auto k = static_cast<std::size_t>(id);
+    if (k < taken.size() && !taken[k]) {
+      taken[k] = true;
+      out.push_back(id);
+    }
+  };
+  for (std::size_t i = 0; i < std::max(first.size(), second.size()); ++i) {
+    if (i < first.size()) take(first[i]);
+    if (i < second.size()) take(second[i]);
+  }
+  return out;
+}
+
+std::vector<OperatorId> id_order() {
+  std::vector<OperatorId> order(kNumOperators);
+  std::iota(order.begin(), order.end(), OperatorId{0});
   return order;
 }
 

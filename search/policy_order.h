@@ -15,4 +15,16 @@ namespace npeps {
 // count and types, as for any search).
 std::vector<OperatorId> operators_by_policy(const std::vector<Example>& examples, Policy& policy);
 
+// A hedge between two operator orders: their entries alternate, `first`'s
+// leading, each operator at its first appearance. An operator at position
+// p in either order lands at position 2p+1 or earlier, so the enumerator's
+// position of any program (a sum over its statements of rank times the
+// subtree after it) is at most about twice its position under the better
+// of the two orders. Both must be permutations of the operator ids.
+std::vector<OperatorId> interleave_orders(const std::vector<OperatorId>& first,
+                                          const std::vector<OperatorId>& second);
+
+// The operator ids in id order: the enumerator's own order.
+std::vector<OperatorId> id_order();
+
 }  // namespace npeps

@@ -72,5 +72,42 @@ TEST(PolicyOrder, TheEnumeratorStillFindsWhatThePolicyRanksLast) {
   EXPECT_LT(ranked_first.stats.nodes, ranked_last.stats.nodes);
 }
 
+TEST(PolicyOrder, InterleavingKeepsEveryOperatorNearItsBestPosition) {
+  // The policy order reversed against id order: the two disagree most.
+  std::vector<OperatorId> reversed = id_order();
+  std::reverse(reversed.begin(), reversed.end());
+  const std::vector<OperatorId> ids = id_order();
+  const std::vector<OperatorId> hedge = interleave_orders(reversed, ids);
+  ASSERT_EQ(hedge.size(), ids.size());
+  EXPECT_EQ(std::set<OperatorId>(hedge.begin(), hedge.end()).size(), ids.size());
+  EXPECT_EQ(hedge[0], reversed[0]);
+  EXPECT_EQ(hedge[1], ids[0]);
+  const auto position = [](const std::vector<OperatorId>& order, OperatorId id) {
+    return static_cast<std::size_t>(std::find(order.begin(), order.end(), id) - order.begin());
+  };
+  for (OperatorId id : ids) {
+    const std::size_t best = std::min(position(reversed, id), position(ids, id));
+    EXPECT_LE(position(hedge, id), 2 * best + 1) << int(id);
+  }
+  // The same order twice is that order.
+  EXPECT_EQ(interleave_orders(ids, ids), ids);
+}
+
+TEST(PolicyOrder, AHedgedOrderFindsWhatEitherOrderFindsQuickly) {
+  // The policy ranks REVERSE last; interleaved with id order the
+  // enumerator still reaches it within about twice id order's nodes.
+  const auto ex = reverse_task();
+  FavourPolicy wrong(F::Sort, F::Reverse);
+  EnumeratorOptions o;
+  const SearchResult by_id = enumerate(ex, o, {});
+  o.operator_order = operators_by_policy(ex, wrong);
+  const SearchResult by_policy = enumerate(ex, o, {});
+  o.operator_order = interleave_orders(operators_by_policy(ex, wrong), id_order());
+  const SearchResult hedged = enumerate(ex, o, {});
+  ASSERT_TRUE(by_id.solved() && by_policy.solved() && hedged.solved());
+  EXPECT_LT(hedged.stats.nodes, by_policy.stats.nodes);
+  EXPECT_LE(hedged.stats.nodes, 2 * by_id.stats.nodes + 1);
+}
+
 }  // namespace
 }  // namespace npeps
