@@ -40,6 +40,9 @@ void add_train_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   sub->add_option("--lr-decay", o->lr_decay_factor, "decay factor")->capture_default_str();
   sub->add_option("--seed", o->seed, "seed (init, split, shuffles)")->capture_default_str();
+  sub->add_flag("!--shuffle-states", o->batch_by_task,
+                "shuffle states one by one, as PCCoder's trainer (default: whole tasks per batch, "
+                "which share their variables' encodings)");
   sub->add_option("--threads", o->threads, "torch threads")->capture_default_str();
   sub->add_option("--log", o->log_path, "metrics log, one JSON object per epoch");
   sub->add_option("--embedding", o->net.embedding_dim, "integer embedding size")->capture_default_str();

@@ -254,17 +254,23 @@ void load_into(const std::string& path, TaskSource& src, TrainReport& report) {
   for (Task& t : tasks) src.tasks.push_back(std::move(t));
 }
 
-void fill(StateSet& set, const std::vector<const Task*>& tasks, TrainReport& report) {
+// Traces `tasks` into `set`; `starts` (if given) gets the index of each
+// traced task's first state, and the set's size at the end.
+void fill(StateSet& set, const std::vector<const Task*>& tasks, TrainReport& report,
+          std::vector<std::int64_t>* starts = nullptr) {
   for (const Task* t : tasks) {
     try {
       if (!t->program) throw TraceError("no reference program");
+      const auto before = static_cast<std::int64_t>(set.size());
       set.add(build_trace(*t->program, t->examples));
+      if (starts && static_cast<std::int64_t>(set.size()) > before) starts->push_back(before);
       ++report.tasks_used;
     } catch (const TraceError& e) {
       ++report.tasks_skipped;
       if (report.skipped.size() < 20) report.skipped.push_back("task " + t->id + ": " + e.what());
     }
   }
+  if (starts) starts->push_back(static_cast<std::int64_t>(set.size()));
 }
 
 // Loss sums (weighted by states) of a finished LossStats, and back.
@@ -288,6 +294,25 @@ LossStats all_ranks(ProcessGroup* group, const LossStats& mine) {
 }
 
 }  // namespace
+
+std::vector<std::int64_t> epoch_order(const std::vector<std::int64_t>& task_starts, bool by_task,
+                                      std::uint64_t seed) {
+  if (task_starts.empty()) return {};
+  std::vector<std::int64_t> perm;
+  perm.reserve(static_cast<std::size_t>(task_starts.back()));
+  if (!by_task) {
+    perm.resize(static_cast<std::size_t>(task_starts.back()));
+    std::iota(perm.begin(), perm.end(), 0);
+    shuffle(perm, seed);
+    return perm;
+  }
+  std::vector<std::size_t> tasks(task_starts.size() - 1);
+  std::iota(tasks.begin(), tasks.end(), 0);
+  shuffle(tasks, seed);
+  for (const std::size_t t : tasks)
+    for (std::int64_t i = task_starts[t]; i < task_starts[t + 1]; ++i) perm.push_back(i);
+  return perm;
+}
 
 TrainReport train(const TrainOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -338,7 +363,8 @@ TrainReport train(const TrainOptions& o) {
   StateSet train_set(width), val_set(width);
   train_set.reserve(train_steps);
   val_set.reserve(val_steps);
-  fill(train_set, train_tasks, report);
+  std::vector<std::int64_t> task_starts;
+  fill(train_set, train_tasks, report, &task_starts);
   fill(val_set, val_tasks, report);
   report.train_states = train_set.size();
   report.val_states = val_set.size();
@@ -392,7 +418,7 @@ TrainReport train(const TrainOptions& o) {
 
   const std::int64_t n = static_cast<std::int64_t>(train_set.size());
   const std::int64_t batches = (n + o.batch_size - 1) / o.batch_size;
-  std::vector<std::int64_t> perm(n);
+  std::vector<std::int64_t> perm;
   double train_time = 0;
   std::size_t trained_states = 0;
   if (group) group->barrier();  // the ranks load at different speeds: start the clocks together
@@ -403,8 +429,8 @@ TrainReport train(const TrainOptions& o) {
         o.learning_rate *
         std::pow(o.lr_decay_factor, o.lr_decay_every > 0 ? (epoch + 1) / o.lr_decay_every : 0);
     learner->set_learning_rate(lr);
-    std::iota(perm.begin(), perm.end(), 0);
-    shuffle(perm, o.seed * 1000003ULL + static_cast<std::uint64_t>(epoch) + 1);
+    perm = epoch_order(task_starts, o.batch_by_task,
+                       o.seed * 1000003ULL + static_cast<std::uint64_t>(epoch) + 1);
 
     const auto te = std::chrono::steady_clock::now();
     const double comm0 = group ? group->collective_seconds() : 0;

@@ -126,6 +126,12 @@ struct TrainOptions {
   int lr_decay_every = 4;
   double lr_decay_factor = 0.1;         // multiplier at each decay (StepLR default gamma)
   std::uint64_t seed = 1;               // initialisation, split and per-epoch shuffles
+  // Batches of whole tasks: each epoch shuffles the tasks and takes their
+  // states in order, so a batch holds the states of about batch_size /
+  // program length tasks. They share their inputs, output and most
+  // intermediate variables, which the network encodes once per batch
+  // (models/var_instances.h). false: states shuffled one by one (PCCoder).
+  bool batch_by_task = true;
   int threads = 1;                      // torch intra-op threads (process-wide)
   bool use_cuda = true;                 // train on CUDA when libtorch sees a device
   std::string checkpoint_path;          // rewritten after every epoch; required
@@ -145,6 +151,14 @@ struct TrainOptions {
   // and calls progress. --resume: every rank reads checkpoint_path.
   DistributedOptions distributed;
 };
+
+// The order in which an epoch visits the training states, given the index
+// of each task's first state and, last, the number of states (tasks' states
+// are consecutive). by_task: the tasks shuffled, each task's states together
+// and in order; otherwise the states shuffled one by one. Deterministic by
+// seed.
+std::vector<std::int64_t> epoch_order(const std::vector<std::int64_t>& task_starts, bool by_task,
+                                      std::uint64_t seed);
 
 struct TrainReport {
   std::size_t tasks_used = 0;     // traced tasks (train + validation)

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -188,6 +189,39 @@ TEST_F(TrainerTest, SameSeedSameResult) {
   o.seed = 2;
   const TrainReport c = train(o);
   EXPECT_NE(a.last_train.total, c.last_train.total);
+}
+
+// An epoch's order: every state once; by task, each task's states
+// together and in order (the batches share their variables); by state, the
+// tasks' states scattered; both deterministic by seed.
+TEST(EpochOrder, TasksStayTogetherOrStatesAreShuffled) {
+  std::vector<std::int64_t> starts{0};
+  for (int t = 0; t < 200; ++t) starts.push_back(starts.back() + 1 + t % 5);  // 1..5 states
+  const auto n = static_cast<std::size_t>(starts.back());
+  for (const bool by_task : {true, false}) {
+    const std::vector<std::int64_t> order = epoch_order(starts, by_task, 7);
+    ASSERT_EQ(order.size(), n);
+    std::vector<std::int64_t> sorted = order;
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(sorted[i], static_cast<std::int64_t>(i));
+    EXPECT_EQ(order, epoch_order(starts, by_task, 7));
+    EXPECT_NE(order, epoch_order(starts, by_task, 8));
+    // Task of each state; count the places where the next state is the
+    // same task's next state.
+    std::vector<int> task_of(n);
+    for (std::size_t t = 0; t + 1 < starts.size(); ++t)
+      for (std::int64_t i = starts[t]; i < starts[t + 1]; ++i)
+        task_of[static_cast<std::size_t>(i)] = static_cast<int>(t);
+    std::size_t together = 0;
+    for (std::size_t i = 0; i + 1 < n; ++i)
+      together += task_of[static_cast<std::size_t>(order[i])] ==
+                      task_of[static_cast<std::size_t>(order[i + 1])] &&
+                  order[i + 1] == order[i] + 1;
+    if (by_task)
+      EXPECT_EQ(together, n - (starts.size() - 1));  // every state but each task's first
+    else
+      EXPECT_LT(together, n / 10);
+  }
 }
 
 TEST_F(TrainerTest, SetupErrors) {
