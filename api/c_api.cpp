@@ -71,21 +71,21 @@ npeps::SynthesizerOptions options_from_json(const char* text) {
       o.threads = static_cast<int>(t);
     } else if (key == "model_dir") {
       o.model_dir = string(key, v);
-    } else if (key == "seed") {
-      o.seed = unsigned_integer(key, v);
+    } else if (key == "max_nodes") {
+      o.max_nodes = unsigned_integer(key, v);
     } else if (key == "max_memory") {
       o.max_memory_mb = unsigned_integer(key, v);
     } else if (key == "alpha") {
-      o.alpha = number(key, v);
+      o.npeps.alpha = number(key, v);
     } else if (key == "pe_budget") {
-      o.pe_budget_s = number(key, v);
+      o.npeps.pe_budget_s = number(key, v);
     } else if (key == "pe_solutions") {
       const long long n = integer(key, v);
       if (n < 1 || n > 1000000) throw InvalidInput("PE solutions must be at least 1");
-      o.max_pe_solutions = static_cast<int>(n);
+      o.npeps.max_pe_solutions = static_cast<int>(n);
     } else {
       throw InvalidInput("options: unknown key '" + key +
-                         "' (known: method, timeout, threads, model_dir, seed, max_memory, "
+                         "' (known: method, timeout, threads, model_dir, max_nodes, max_memory, "
                          "alpha, pe_budget, pe_solutions)");
     }
   }

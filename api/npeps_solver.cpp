@@ -33,6 +33,9 @@ class NPEPSSolver final : public Solver {
         !(options.max_pe_fraction > 0 && options.max_pe_fraction <= 1))
       throw std::runtime_error("N-PEPS options: PE budget must be > 0 and its share in (0, 1]");
     const std::string dir = cfg.model_dir + "/";
+    // torch's threads, once for the process (models/pccoder_net.h): never
+    // changed per call.
+    set_torch_threads(threads_);
     try {
       global_ =
           std::make_unique<PCCoderNet>(std::move(load_checkpoint(dir + kPCCoderModelFile).net));
@@ -73,7 +76,6 @@ class NPEPSSolver final : public Solver {
 
   // The global policy's order: the aggregator with no PE solutions.
   std::vector<OperatorId> operator_order(const std::vector<Example>& examples) override {
-    set_torch_threads(threads_);
     policy_->set_solutions(examples, {});
     return operators_by_policy(examples, *policy_);
   }
@@ -98,7 +100,6 @@ class NPEPSSolver final : public Solver {
                                         static_cast<double>(limits.max_nodes) /
                                         static_cast<double>(examples.size())));
     }
-    set_torch_threads(1);
     const PerExampleResult r = per_example_search(examples, pe_ptrs_, pe, limits);
     SearchResult out;
     out.stats = r.stats;
@@ -107,7 +108,6 @@ class NPEPSSolver final : public Solver {
     } else {
       std::vector<PEProgram> sols;
       for (const PESolution& s : r.solutions) sols.push_back(PEProgram{s.program, s.score});
-      set_torch_threads(threads_);
       policy_->set_solutions(examples, sols);
       // The task's node budget covers both phases.
       SearchLimits global = limits;

@@ -20,21 +20,11 @@ namespace npeps {
 inline constexpr const char* kPCCoderModelFile = "pccoder.ckpt";  // global model
 inline constexpr const char* kPEModelFile = "pe.ckpt";            // per-example model
 
-// Settings of the N-PEPS methods (npeps, npeps+U, sum-peps, mean-peps).
-struct NPEPSOptions {
-  double pe_budget_s = 0.8;  // wall budget of each example's PE search (N-PEPS: 0.8 s)
-  // The PE phase takes at most this share of the time left in the task
-  // budget (per-example budgets are cut so that ceil(examples / threads)
-  // rounds fit), leaving the rest to the global search. In (0, 1].
-  double max_pe_fraction = 0.8;
-  int max_pe_solutions = 5;  // PE solutions handed to the aggregator
-  double alpha = 0.8;        // p = alpha * p_aggregate + (1 - alpha) * p_global (N-PEPS: 0.8)
-};
+// NPEPSOptions: include/npeps/synthesizer.h (public, declared once).
 
 struct SolverConfig {
   int threads = 1;         // worker threads per task
   std::string model_dir;   // directory with the trained models (never empty here)
-  std::uint64_t seed = 1;  // seeds every random choice
   NPEPSOptions npeps;      // the N-PEPS methods' settings (ignored by the others)
 };
 

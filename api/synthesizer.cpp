@@ -1,9 +1,9 @@
 #include "npeps/synthesizer.h"
 
 #include <algorithm>
-#include <optional>
-
+#include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "api/solver.h"
 #include "datasets/task.h"
@@ -24,31 +24,22 @@ nlohmann::json datum_to_json(const Datum& d) {
 struct Synthesizer::Impl {
   SynthesizerOptions options;
   const MethodInfo* method = nullptr;
-  std::unique_ptr<Solver> solver;  // made on first use (loading models takes time)
+  std::unique_ptr<Solver> solver;  // made by the constructor (models loaded)
   std::atomic<bool> cancel{false};
   std::optional<Clock::time_point> deadline;  // set_deadline(), for the next call
 
   SynthesisResult solve(const Task& task) {
-    // The budget starts now, before models are loaded on first use.
     const auto start = Clock::now();
     SearchLimits limits = SearchLimits::with_timeout(options.timeout_s);
     if (deadline) limits.deadline = std::min(limits.deadline, *deadline);
     deadline.reset();
-    if (!solver) {
-      SolverConfig cfg;
-      cfg.threads = usable_threads(options.threads);
-      cfg.model_dir = options.model_dir.empty() ? default_model_dir() : options.model_dir;
-      cfg.seed = options.seed;
-      cfg.npeps.alpha = options.alpha;
-      cfg.npeps.pe_budget_s = options.pe_budget_s;
-      cfg.npeps.max_pe_solutions = options.max_pe_solutions;
-      try {
-        solver = method->make(cfg);
-      } catch (const std::exception& e) {
-        throw InvalidInput("method " + method->name + ": " + e.what());
-      }
-    }
-    cancel.store(false);
+    if (options.max_nodes > 0) limits.max_nodes = options.max_nodes;
+    // A cancel() made before this call stops it at once; the call clears
+    // the flag when it returns, whatever happens.
+    struct ClearOnExit {
+      std::atomic<bool>& flag;
+      ~ClearOnExit() { flag.store(false); }
+    } clear{cancel};
     limits.cancel = &cancel;
     limits.max_memory_bytes = options.max_memory_mb > 0
                                   ? static_cast<std::size_t>(options.max_memory_mb) << 20
@@ -72,6 +63,15 @@ struct Synthesizer::Impl {
   }
 };
 
+void validate(const NPEPSOptions& o) {
+  if (!(o.alpha >= 0 && o.alpha <= 1)) throw InvalidInput("alpha must be in [0, 1]");
+  if (!(o.pe_budget_s > 0) || !std::isfinite(o.pe_budget_s))
+    throw InvalidInput("PE budget must be a positive number of seconds");
+  if (!(o.max_pe_fraction > 0 && o.max_pe_fraction <= 1))
+    throw InvalidInput("PE share of the budget must be in (0, 1]");
+  if (o.max_pe_solutions < 1) throw InvalidInput("PE solutions must be at least 1");
+}
+
 Synthesizer::Synthesizer(SynthesizerOptions options) : impl_(std::make_unique<Impl>()) {
   if (options.method.empty()) options.method = default_method();
   impl_->method = find_method(options.method);
@@ -83,10 +83,18 @@ Synthesizer::Synthesizer(SynthesizerOptions options) : impl_(std::make_unique<Im
   if (!(options.timeout_s > 0)) throw InvalidInput("timeout must be a positive number of seconds");
   if (options.threads < 1 || options.threads > kMaxThreads)
     throw InvalidInput("threads must be in 1.." + std::to_string(kMaxThreads));
-  if (!(options.alpha >= 0 && options.alpha <= 1)) throw InvalidInput("alpha must be in [0, 1]");
-  if (!(options.pe_budget_s > 0)) throw InvalidInput("PE budget must be a positive number of seconds");
-  if (options.max_pe_solutions < 1) throw InvalidInput("PE solutions must be at least 1");
+  validate(options.npeps);
   impl_->options = std::move(options);
+  const SynthesizerOptions& o = impl_->options;
+  SolverConfig cfg;
+  cfg.threads = usable_threads(o.threads);
+  cfg.model_dir = o.model_dir.empty() ? default_model_dir() : o.model_dir;
+  cfg.npeps = o.npeps;
+  try {
+    impl_->solver = impl_->method->make(cfg);
+  } catch (const std::exception& e) {
+    throw ModelError("method " + impl_->method->name + ": " + e.what());
+  }
 }
 
 Synthesizer::~Synthesizer() = default;

@@ -7,6 +7,7 @@
 
 #include "api/solver.h"
 #include "cli/commands.h"
+#include "cli/npeps_flags.h"
 #include "cli/progress.h"
 #include "harness/merge.h"
 #include "harness/runner.h"
@@ -96,18 +97,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   sub->add_option("--max-nodes", o->bench.max_nodes, "node budget per task and method (0 = none)")
       ->capture_default_str();
   sub->add_option("--threads", o->bench.threads, "worker threads per task")->capture_default_str();
-  sub->add_option("--alpha", o->bench.npeps.alpha,
-                  "N-PEPS methods: weight of the PE-based policy against the global one")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
-  sub->add_option("--pe-budget", o->bench.npeps.pe_budget_s,
-                  "N-PEPS methods: wall budget of each example's PE search, seconds")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  sub->add_option("--pe-solutions", o->bench.npeps.max_pe_solutions,
-                  "N-PEPS methods: PE solutions handed to the global search")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_npeps_flags(sub, o->bench.npeps);
   sub->add_option("--seed", o->bench.seed, "seeds the suite and the solvers")
       ->capture_default_str();
   sub->add_option("--holdout", o->bench.holdout,

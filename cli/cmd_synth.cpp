@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/npeps_flags.h"
 #include "cli/output_check.h"
 #include "cli/process_clock.h"
 #include "cli/progress.h"
@@ -120,26 +121,20 @@ void add_synth_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   sub->add_option("--threads", o->synth.threads, "worker threads per task")->capture_default_str();
   sub->add_option("--model-dir", o->synth.model_dir, "trained models (default: shipped models)");
-  sub->add_option("--seed", o->synth.seed, "random seed")->capture_default_str();
+  sub->add_option("--max-nodes", o->synth.max_nodes,
+                  "node budget per task: the search stops unsolved past it (0: none)")
+      ->capture_default_str();
   sub->add_option("--max-memory", o->synth.max_memory_mb,
                   "memory cap, MB: a search that would pass it stops unsolved (0: 3/4 of RAM)")
       ->capture_default_str();
-  sub->add_option("--alpha", o->synth.alpha,
-                  "N-PEPS methods: weight of the PE-based policy against the global one")
-      ->capture_default_str();
-  sub->add_option("--pe-budget", o->synth.pe_budget_s,
-                  "N-PEPS methods: wall budget of each example's PE search, seconds")
-      ->capture_default_str();
-  sub->add_option("--pe-solutions", o->synth.max_pe_solutions,
-                  "N-PEPS methods: PE solutions handed to the global search")
-      ->capture_default_str();
+  add_npeps_flags(sub, o->synth.npeps);
   sub->callback([o, &exit_code] {
     if (o->task.empty() == o->batch.empty())
       throw CLI::ValidationError("synth", "give one task file (or -), or --batch FILE");
     std::unique_ptr<Synthesizer> synth;
     try {
       synth = std::make_unique<Synthesizer>(o->synth);
-    } catch (const InvalidInput& e) {
+    } catch (const std::exception& e) {  // InvalidInput, ModelError
       std::cerr << "npeps synth: " << e.what() << "\n";
       exit_code = 2;
       return;

@@ -32,5 +32,8 @@ int main(int argc, char** argv) {
   } catch (const npeps::InvalidInput& e) {
     std::cerr << "invalid input: " << e.what() << "\n";
     return 2;
+  } catch (const npeps::ModelError& e) {  // thrown when the synthesizer is built
+    std::cerr << "model: " << e.what() << "\n";
+    return 2;
   }
 }

@@ -19,7 +19,6 @@ std::vector<std::unique_ptr<Solver>> make_solvers(const BenchOptions& opts) {
   SolverConfig cfg;
   cfg.threads = usable_threads(opts.threads);
   cfg.model_dir = opts.model_dir.empty() ? default_model_dir() : opts.model_dir;
-  cfg.seed = opts.seed;
   cfg.npeps = opts.npeps;
   std::vector<std::unique_ptr<Solver>> solvers;
   for (const std::string& m : opts.methods) {

@@ -53,18 +53,18 @@ py::object result_dict(const npeps::SynthesisResult& r) {
 npeps::SynthesizerOptions make_options(const std::optional<std::string>& method,
                                        std::optional<double> timeout, int threads,
                                        const std::optional<std::string>& model_dir,
-                                       std::uint64_t seed, std::uint64_t max_memory, double alpha,
-                                       double pe_budget, int pe_solutions) {
+                                       std::uint64_t max_nodes, std::uint64_t max_memory,
+                                       double alpha, double pe_budget, int pe_solutions) {
   npeps::SynthesizerOptions o;
   o.method = method.value_or("");
   o.timeout_s = timeout.value_or(std::numeric_limits<double>::infinity());
   o.threads = threads;
   o.model_dir = model_dir.value_or("");
-  o.seed = seed;
+  o.max_nodes = max_nodes;
   o.max_memory_mb = max_memory;
-  o.alpha = alpha;
-  o.pe_budget_s = pe_budget;
-  o.max_pe_solutions = pe_solutions;
+  o.npeps.alpha = alpha;
+  o.npeps.pe_budget_s = pe_budget;
+  o.npeps.max_pe_solutions = pe_solutions;
   return o;
 }
 
@@ -104,6 +104,7 @@ PYBIND11_MODULE(npeps, m) {
 
   static py::exception<npeps::ExecutionError> execution_error(m, "ExecutionError",
                                                               PyExc_RuntimeError);
+  static py::exception<npeps::ModelError> model_error(m, "ModelError", PyExc_RuntimeError);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
@@ -111,24 +112,27 @@ PYBIND11_MODULE(npeps, m) {
       PyErr_SetString(PyExc_ValueError, e.what());
     } catch (const npeps::ExecutionError& e) {
       execution_error(e.what());
+    } catch (const npeps::ModelError& e) {
+      model_error(e.what());
     }
   });
 
   py::class_<PySynthesizer>(m, "Synthesizer",
                             "Synthesizer(method=None, timeout=5.0, threads=1, model_dir=None, "
-                            "seed=1, max_memory=0, alpha=0.8, pe_budget=0.8, pe_solutions=5)\n"
+                            "max_nodes=0, max_memory=0, alpha=0.8, pe_budget=0.8, pe_solutions=5)\n"
                             "Keeps its method's models loaded across synthesize() calls.")
       .def(py::init([](const std::optional<std::string>& method, std::optional<double> timeout,
-                       int threads, const std::optional<std::string>& model_dir, std::uint64_t seed,
-                       std::uint64_t max_memory, double alpha, double pe_budget, int pe_solutions) {
+                       int threads, const std::optional<std::string>& model_dir,
+                       std::uint64_t max_nodes, std::uint64_t max_memory, double alpha,
+                       double pe_budget, int pe_solutions) {
              return std::make_unique<PySynthesizer>(make_options(method, timeout, threads,
-                                                                 model_dir, seed, max_memory, alpha,
-                                                                 pe_budget, pe_solutions));
+                                                                 model_dir, max_nodes, max_memory,
+                                                                 alpha, pe_budget, pe_solutions));
            }),
            "method"_a = py::none(), "timeout"_a = 5.0, "threads"_a = 1, "model_dir"_a = py::none(),
-           "seed"_a = kDefaults.seed, "max_memory"_a = kDefaults.max_memory_mb,
-           "alpha"_a = kDefaults.alpha, "pe_budget"_a = kDefaults.pe_budget_s,
-           "pe_solutions"_a = kDefaults.max_pe_solutions)
+           "max_nodes"_a = kDefaults.max_nodes, "max_memory"_a = kDefaults.max_memory_mb,
+           "alpha"_a = kDefaults.npeps.alpha, "pe_budget"_a = kDefaults.npeps.pe_budget_s,
+           "pe_solutions"_a = kDefaults.npeps.max_pe_solutions)
       .def("synthesize", &PySynthesizer::synthesize, "examples"_a,
            "Solves one task; returns the result dict (solved, program, readable, method, "
            "time_s, stats). Raises ValueError on an invalid task.")
@@ -144,9 +148,9 @@ PYBIND11_MODULE(npeps, m) {
       [](const py::handle& examples, const std::optional<std::string>& method,
          std::optional<double> timeout, int threads, const std::optional<std::string>& model_dir) {
         const npeps::SynthesizerOptions d;  // the other options' defaults
-        PySynthesizer synth(make_options(method, timeout, threads, model_dir, d.seed,
-                                         d.max_memory_mb, d.alpha, d.pe_budget_s,
-                                         d.max_pe_solutions));
+        PySynthesizer synth(make_options(method, timeout, threads, model_dir, d.max_nodes,
+                                         d.max_memory_mb, d.npeps.alpha, d.npeps.pe_budget_s,
+                                         d.npeps.max_pe_solutions));
         return synth.synthesize(examples);
       },
       "examples"_a, "method"_a = py::none(), "timeout"_a = 5.0, "threads"_a = 1,

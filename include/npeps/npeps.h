@@ -31,11 +31,12 @@ typedef struct npeps_synthesizer npeps_synthesizer;
  *   "timeout"       seconds per task (default 5; null: no limit)
  *   "threads"       worker threads per task (default 1)
  *   "model_dir"     trained models (default: the shipped ones)
- *   "seed"          random seed (default 1)
+ *   "max_nodes"     node budget per task (default 0: none)
  *   "max_memory"    memory cap in MB (default 0: 3/4 of physical memory)
  *   "alpha", "pe_budget", "pe_solutions"   the N-PEPS methods' settings
- * Models are loaded on the first npeps_synthesize call. Returns NULL on
- * invalid options. */
+ * The method's models are loaded here. Returns NULL, with `*error` set, on
+ * invalid options or a missing or corrupt model (the message names the
+ * file). */
 npeps_synthesizer* npeps_create(const char* options_json, char** error);
 
 /* Solves one task (a JSON object: {"id"?, "examples": [{"inputs": [...],
@@ -48,7 +49,9 @@ npeps_synthesizer* npeps_create(const char* options_json, char** error);
 char* npeps_synthesize(npeps_synthesizer* synth, const char* task_json, char** error);
 
 /* Stops the running npeps_synthesize call (it then returns an unsolved
- * result). May be called from any thread; does nothing when none runs. */
+ * result). May be called from any thread; made when none runs, it stops
+ * the next call (which returns unsolved at once). A call clears it when it
+ * returns. */
 void npeps_cancel(npeps_synthesizer* synth);
 
 /* Frees a synthesizer (NULL is allowed). No call may be running on it. */

@@ -36,18 +36,35 @@ struct TaskSpec {
 // and start-up time on any machine this runs on.
 inline constexpr int kMaxThreads = 64;
 
+// Settings of the N-PEPS methods (npeps, npeps+U, sum-peps, mean-peps; the
+// others ignore them). Declared once: the CLI's synth and bench flags, the
+// C API and the Python module all fill this struct and check it with
+// validate() below.
+struct NPEPSOptions {
+  double pe_budget_s = 0.8;  // wall budget of each example's PE search, seconds (N-PEPS: 0.8)
+  // The PE phase takes at most this share of the time left in the task
+  // budget (per-example budgets are cut so that ceil(examples / threads)
+  // rounds fit), leaving the rest to the global search. In (0, 1].
+  double max_pe_fraction = 0.8;
+  int max_pe_solutions = 5;  // PE solutions handed to the aggregator, >= 1
+  double alpha = 0.8;        // p = alpha * p_aggregate + (1 - alpha) * p_global, in [0, 1]
+};
+
 struct SynthesizerOptions {
   std::string method;  // a name from Synthesizer::methods(); empty = default_method()
   double timeout_s = 5.0;  // wall-clock budget per task, seconds (honoured); inf or >= 1e9: none
+  // Node budget per task (search nodes expanded, as SynthesisResult::nodes
+  // counts them): the search stops unsolved past it. 0 = none. With no
+  // timeout, a node budget makes a result independent of machine speed.
+  std::uint64_t max_nodes = 0;
   int threads = 1;         // worker threads per task, 1..kMaxThreads
-  std::string model_dir;        // trained models; empty = the shipped ones
-  std::uint64_t seed = 1;       // seeds every random choice of the search
-  double alpha = 0.8;           // N-PEPS methods: p = alpha * p_aggregate + (1 - alpha) * p_global
-  double pe_budget_s = 0.8;     // N-PEPS methods: wall budget of each example's PE search
-  int max_pe_solutions = 5;     // N-PEPS methods: PE solutions handed to the global search
+  std::string model_dir;   // trained models; empty = default_model_dir()
+  NPEPSOptions npeps;      // the N-PEPS methods' settings
   // Memory cap, MB of resident memory: a search that would take the process
   // past it stops (unsolved, memory_capped). 0 = 3/4 of physical memory.
   std::uint64_t max_memory_mb = 0;
+  // (There is no seed: every search is deterministic given its budget; a
+  // time budget makes how far it gets depend on the machine.)
 };
 
 struct SynthesisResult {
@@ -68,11 +85,29 @@ struct InvalidInput : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Thread-safety: one synthesize() at a time per Synthesizer; cancel() may
-// be called from any thread and stops the running call (it then returns
-// unsolved).
+// A model the method needs is missing, unreadable or corrupt, or the build
+// lacks what the method needs (LibTorch). Thrown by the Synthesizer's
+// constructor, which loads the method's models; what() names the file and
+// what is wrong.
+struct ModelError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Throws InvalidInput when a setting is out of range (the ranges above).
+void validate(const NPEPSOptions& options);
+
+// Thread-safety: one synthesize() at a time per Synthesizer (calls on one
+// object from several threads must be serialised by the caller); separate
+// Synthesizer objects may run in parallel threads. cancel() may be called
+// from any thread at any time: it stops the running call (which returns
+// unsolved), or, made between calls, the next call, which then returns
+// unsolved at once; a call clears it when it returns. Nothing a call does
+// changes process-wide settings (torch's thread count is set once, when
+// the first model is loaded).
 class Synthesizer {
  public:
+  // Checks the options (InvalidInput) and loads the method's models
+  // (ModelError), so a bad setup fails here, not at the first call.
   explicit Synthesizer(SynthesizerOptions options = {});
   ~Synthesizer();
   Synthesizer(const Synthesizer&) = delete;
@@ -85,8 +120,8 @@ class Synthesizer {
   SynthesisResult synthesize_json(std::string_view task_json, const std::string& where = "task");
   void cancel();
   // The next synthesize call stops by `deadline` even if its timeout ends
-  // later, model loading included (the CLI passes process start + timeout
-  // so that `npeps synth --timeout T` ends within T of its start).
+  // later (the CLI passes process start + timeout so that `npeps synth
+  // --timeout T` ends within T of its start, model loading included).
   void set_deadline(std::chrono::steady_clock::time_point deadline);
 
   const SynthesizerOptions& options() const;

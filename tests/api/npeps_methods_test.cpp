@@ -2,8 +2,8 @@
 // Synthesizer facade, on a model directory of tiny untrained networks that
 // the test writes itself: every method solves short programs and returns a
 // program that satisfies the examples, keeps to its wall-clock budget, and
-// refuses missing, corrupt or mismatched model files with InvalidInput
-// naming the file.
+// refuses missing, corrupt or mismatched model files with a ModelError
+// naming the file, when the synthesizer is built.
 //
 // npeps_api_tests is also built without torch (NPEPS_WITH_TORCH=OFF); the
 // model files can only be written with the models layer, so the torch part
@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -110,14 +111,17 @@ SynthesizerOptions options(const std::string& method, const fs::path& dir, doubl
   return o;
 }
 
-// The InvalidInput message of solving `task` with `o`, or "" when none is thrown.
+// The ModelError message of building a synthesizer with `o`, or "" when
+// none is thrown (then `task` is solved: a model error must not wait for
+// the first call).
 std::string error_of(const SynthesizerOptions& o, const TaskSpec& task) {
+  std::unique_ptr<Synthesizer> s;
   try {
-    Synthesizer s(o);
-    s.synthesize(task);
-  } catch (const InvalidInput& e) {
+    s = std::make_unique<Synthesizer>(o);
+  } catch (const ModelError& e) {
     return e.what();
   }
+  s->synthesize(task);
   return "";
 }
 

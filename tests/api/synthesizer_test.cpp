@@ -43,15 +43,15 @@ TEST(Synthesizer, RejectsUnknownMethodAndBadOptions) {
   EXPECT_THROW(Synthesizer(opts("enum", 0)), InvalidInput);
   EXPECT_THROW(Synthesizer(opts("enum", 1, 0)), InvalidInput);
   SynthesizerOptions bad_alpha = opts("enum", 1);
-  bad_alpha.alpha = 1.5;
+  bad_alpha.npeps.alpha = 1.5;
   EXPECT_THROW(Synthesizer{bad_alpha}, InvalidInput);
-  bad_alpha.alpha = 1.0;
+  bad_alpha.npeps.alpha = 1.0;
   EXPECT_NO_THROW(Synthesizer{bad_alpha});
   SynthesizerOptions bad_pe = opts("enum", 1);
-  bad_pe.pe_budget_s = 0;
+  bad_pe.npeps.pe_budget_s = 0;
   EXPECT_THROW(Synthesizer{bad_pe}, InvalidInput);
-  bad_pe.pe_budget_s = 0.5;
-  bad_pe.max_pe_solutions = 0;
+  bad_pe.npeps.pe_budget_s = 0.5;
+  bad_pe.npeps.max_pe_solutions = 0;
   EXPECT_THROW(Synthesizer{bad_pe}, InvalidInput);
 }
 
@@ -83,6 +83,55 @@ TEST(Synthesizer, CancelStopsARunningSearch) {
   stopper.join();
   EXPECT_FALSE(r.solved);
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+}
+
+TaskSpec unsolvable() {
+  TaskSpec t;  // no short program produces these
+  t.examples = {{{std::vector<int>{1}}, std::vector<int>{9, -3, 7, 100}},
+                {{std::vector<int>{2}}, std::vector<int>{-70, 4}}};
+  return t;
+}
+
+// A cancel() made between calls is not lost: the next call returns at
+// once, unsolved, and clears it, so the call after that runs normally.
+TEST(Synthesizer, CancelBeforeACallStopsTheNextCallOnly) {
+  Synthesizer s(opts("enum", 30));
+  s.cancel();
+  const auto start = std::chrono::steady_clock::now();
+  const SynthesisResult stopped = s.synthesize(unsolvable());
+  EXPECT_FALSE(stopped.solved);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+  const SynthesisResult next = s.synthesize(running_max());
+  EXPECT_TRUE(next.solved);
+}
+
+// The node budget stops a search that the time budget would not.
+TEST(Synthesizer, NodeBudgetIsHonoured) {
+  SynthesizerOptions o = opts("enum", 1e9);  // no time limit
+  o.max_nodes = 50000;
+  Synthesizer s(o);
+  const SynthesisResult r = s.synthesize(unsolvable());
+  EXPECT_FALSE(r.solved);
+  EXPECT_GE(r.nodes, 50000u - 1024);
+  EXPECT_LE(r.nodes, 50000u + 1024);
+  o.max_nodes = 0;  // none: the same task is solved when its program is short
+  Synthesizer unbounded(o);
+  EXPECT_TRUE(unbounded.synthesize(running_max()).solved);
+}
+
+// A missing model is a ModelError from the constructor, naming the
+// directory's file, not an error at the first call.
+TEST(Synthesizer, MissingModelsFailWhenBuilt) {
+  const auto m = Synthesizer::methods();
+  if (std::find(m.begin(), m.end(), "pccoder") == m.end()) GTEST_SKIP() << "no neural methods";
+  SynthesizerOptions o = opts("pccoder", 1);
+  o.model_dir = "/nonexistent/npeps-models";
+  try {
+    Synthesizer s(o);
+    FAIL() << "expected ModelError";
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("pccoder.ckpt"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Synthesizer, ListsItsMethods) {

@@ -313,7 +313,7 @@ TEST(CliHarden, DirectoriesAreNotInputs) {
 
 TEST(CliHarden, UnsignedOptionsRefuseNegativeValues) {
   for (const std::string args :
-       {"generate --programs -1", "generate --seed -1 --programs 1", "synth - --seed -5",
+       {"generate --programs -1", "generate --seed -1 --programs 1", "synth - --max-nodes -5",
         "bench --suite e1 --max-nodes -1 --out x", "train --data x --out y --max-tasks -1"}) {
     const Outcome o = npeps(args, "{}");
     EXPECT_EQ(o.status, 2) << args;
