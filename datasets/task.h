@@ -5,19 +5,17 @@
 #include <cstddef>
 #include <functional>
 #include <istream>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "dsl/examples_check.h"  // kMaxExamples
 #include "dsl/program.h"
 
 namespace npeps {
-
-inline constexpr int kMaxExamples = 10;  // examples a task may have
 
 struct Task {
   std::string id;                  // from the file, or the line number ("line 7")

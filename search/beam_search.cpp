@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "datasets/task.h"
+#include "dsl/examples_check.h"
 #include "search/memory_cap.h"
 #include "search/slot_state.h"
 
@@ -35,33 +35,9 @@ struct TraceNode {
 };
 static_assert(sizeof(Candidate) <= 16 && sizeof(TraceNode) <= 8, "see beam_entry_bytes");
 
-std::string example_where(std::size_t e) { return "example " + std::to_string(e); }
-
 void validate(const std::vector<Example>& examples, const BeamSearchOptions& o) {
-  if (examples.empty()) throw BeamSearchError("beam search: no examples");
-  if (examples.size() > static_cast<std::size_t>(kMaxExamples))
-    throw BeamSearchError("beam search: " + std::to_string(examples.size()) +
-                          " examples (at most " + std::to_string(kMaxExamples) + ")");
-  const auto& first = examples.front().inputs;
-  if (first.empty() || first.size() > static_cast<std::size_t>(kMaxInputs))
-    throw BeamSearchError("beam search: " + std::to_string(first.size()) +
-                          " inputs (expected 1 to " + std::to_string(kMaxInputs) + ")");
-  for (std::size_t e = 0; e < examples.size(); ++e) {
-    const auto& in = examples[e].inputs;
-    if (in.size() != first.size())
-      throw BeamSearchError("beam search: " + example_where(e) + " has " +
-                            std::to_string(in.size()) + " inputs, example 0 has " +
-                            std::to_string(first.size()));
-    for (std::size_t i = 0; i < in.size(); ++i) {
-      if (in[i].is_null() || first[i].is_null())
-        throw BeamSearchError("beam search: " + example_where(e) + ", input " + std::to_string(i) +
-                              " is NULL");
-      if (in[i].type() != first[i].type())
-        throw BeamSearchError("beam search: " + example_where(e) + ", input " + std::to_string(i) +
-                              " is " + type_name(in[i].type()) + ", example 0 has " +
-                              type_name(first[i].type()));
-    }
-  }
+  if (const std::string p = examples_problem(examples); !p.empty())
+    throw BeamSearchError("beam search: " + p);
   auto need = [](bool ok, const char* what) {
     if (!ok) throw BeamSearchError(std::string("beam search options: ") + what);
   };

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "datasets/task.h"
+#include "dsl/examples_check.h"
 
 namespace npeps {
 namespace {
@@ -297,31 +297,9 @@ std::optional<Type> check_examples(const std::vector<Example>& examples,
   if (opts.min_length < 1 || opts.min_length > opts.max_length)
     throw EnumeratorError("min_length is " + std::to_string(opts.min_length) + " (must be 1.." +
                           std::to_string(opts.max_length) + ")");
-  if (examples.empty()) throw EnumeratorError("no examples");
-  if (examples.size() > static_cast<std::size_t>(kMaxExamples))
-    throw EnumeratorError(std::to_string(examples.size()) + " examples (at most " +
-                          std::to_string(kMaxExamples) + ")");
-  const auto& first = examples[0].inputs;
-  if (first.empty() || first.size() > static_cast<std::size_t>(kMaxInputs))
-    throw EnumeratorError("example 1 has " + std::to_string(first.size()) + " inputs (must be 1.." +
-                          std::to_string(kMaxInputs) + ")");
+  if (const std::string p = examples_problem(examples); !p.empty()) throw EnumeratorError(p);
   bool any_list = false, any_other = false;
-  for (std::size_t i = 0; i < examples.size(); ++i) {
-    const auto& in = examples[i].inputs;
-    const std::string where = "example " + std::to_string(i + 1);
-    if (in.size() != first.size())
-      throw EnumeratorError(where + " has " + std::to_string(in.size()) +
-                            " inputs, example 1 has " + std::to_string(first.size()));
-    for (std::size_t v = 0; v < in.size(); ++v) {
-      if (in[v].is_null())
-        throw EnumeratorError(where + ", input " + std::to_string(v + 1) + " is null");
-      if (in[v].type() != first[v].type())
-        throw EnumeratorError(where + ", input " + std::to_string(v + 1) + " is " +
-                              type_name(in[v].type()) + " but is " + type_name(first[v].type()) +
-                              " in example 1");
-    }
-    (examples[i].output.is_list() ? any_list : any_other) = true;
-  }
+  for (const Example& e : examples) (e.output.is_list() ? any_list : any_other) = true;
   if (any_list && any_other) return std::nullopt;
   return any_list ? Type::List : Type::Int;
 }

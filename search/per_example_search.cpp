@@ -14,7 +14,7 @@
 #include <string>
 #include <thread>
 
-#include "datasets/task.h"
+#include "dsl/examples_check.h"
 #include "search/tsan_annotations.h"
 
 namespace npeps {
@@ -25,20 +25,7 @@ void validate(const std::vector<Example>& examples, std::span<Policy* const> pol
   auto need = [](bool ok, const std::string& what) {
     if (!ok) throw PerExampleSearchError("per-example search: " + what);
   };
-  need(!examples.empty(), "no examples");
-  need(
-      examples.size() <= static_cast<std::size_t>(kMaxExamples),
-      std::to_string(examples.size()) + " examples (at most " + std::to_string(kMaxExamples) + ")");
-  const std::vector<Value>& first = examples.front().inputs;
-  for (std::size_t e = 1; e < examples.size(); ++e) {
-    const std::vector<Value>& in = examples[e].inputs;
-    need(in.size() == first.size(), "example " + std::to_string(e) + " has " +
-                                        std::to_string(in.size()) + " inputs, example 0 has " +
-                                        std::to_string(first.size()));
-    for (std::size_t i = 0; i < in.size(); ++i)
-      need(in[i].kind == first[i].kind, "example " + std::to_string(e) + ", input " +
-                                            std::to_string(i) + " differs in type from example 0");
-  }
+  if (const std::string p = examples_problem(examples); !p.empty()) need(false, p);
   need(o.threads >= 1, "threads must be >= 1");
   need(o.budget_s > 0, "budget_s must be > 0");  // false for NaN too
   need(o.max_solutions >= 0, "max_solutions must be >= 0");
