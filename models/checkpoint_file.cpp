@@ -179,8 +179,11 @@ void load_checkpoint_module(const std::string& archive, torch::nn::Module& modul
   } catch (const std::exception& e) {
     throw CheckpointError("checkpoint '" + path + "' is corrupt: " + first_line(e.what()));
   }
+  // find() points into the dictionary: keep it alive (a temporary's was
+  // read after it was freed; ThreadSanitizer found it).
+  const auto loaded = module.named_parameters();
   for (const auto& [name, shape] : shapes) {
-    const torch::Tensor* t = module.named_parameters().find(name);
+    const torch::Tensor* t = loaded.find(name);
     if (!t || t->sizes().vec() != shape)
       throw CheckpointError("checkpoint '" + path + "': parameter '" + name + "' has shape " +
                             (t ? shape_string(*t) : std::string("(missing)")) +
