@@ -76,14 +76,8 @@ class Phase {
         tbb::task_arena arena(workers);
         arena.execute([&] {
           tbb::task_group group;
-          for (int w = 0; w < workers; ++w) {
-            tsan_release(&tbb_handoff);
-            group.run([this, w] {
-              tsan_acquire(&tbb_handoff);
-              work(w);
-              tsan_release(&tbb_handoff);
-            });
-          }
+          tsan_release(&tbb_handoff);
+          for (int w = 0; w < workers; ++w) group.run(Worker(this, w));
           group.wait();
           tsan_acquire(&tbb_handoff);
         });
@@ -96,6 +90,29 @@ class Phase {
   }
 
  private:
+  // One worker's task body. TBB copies it into its task object inside
+  // run() and a worker thread reads the copy; libtbb is not instrumented,
+  // so ThreadSanitizer would not see that the copy happens before the read
+  // (it reported a race on the last worker's copy). Each copy therefore
+  // releases its own address, and the body acquires it before reading a
+  // field (search/tsan_annotations.h; nothing in other builds).
+  class Worker {
+   public:
+    Worker(Phase* phase, int w) : phase_(phase), w_(w) { tsan_release(this); }
+    Worker(const Worker& o) : phase_(o.phase_), w_(o.w_) { tsan_release(this); }
+    Worker& operator=(const Worker&) = delete;
+    void operator()() const {
+      tsan_acquire(const_cast<Worker*>(this));
+      tsan_acquire(&tbb_handoff);  // what the spawner wrote before run()
+      phase_->work(w_);
+      tsan_release(&tbb_handoff);  // what this task wrote, for the thread after wait()
+    }
+
+   private:
+    Phase* phase_;
+    int w_;
+  };
+
   // Forwards limits.cancel to every search, polling it every millisecond
   // until the phase ends; does nothing when the caller gave no cancel flag.
   class Watcher {
