@@ -8,6 +8,18 @@
 namespace npeps {
 namespace {
 
+// A record's name as messages show it: at most 64 bytes, anything but
+// printable ASCII as '?' (a corrupt archive's "name" can be 65,535 bytes
+// of binary; make fuzz found one that made a 64 KB message).
+std::string printable_name(std::string_view name) {
+  constexpr std::size_t kShown = 64;
+  std::string out;
+  for (std::size_t i = 0; i < name.size() && i < kShown; ++i)
+    out += name[i] >= ' ' && name[i] <= '~' ? name[i] : '?';
+  if (name.size() > kShown) out += "...";
+  return out;
+}
+
 constexpr std::uint32_t kEndOfDirectory = 0x06054b50;
 constexpr std::uint32_t kDirectoryEntry = 0x02014b50;
 constexpr std::uint32_t kLocalHeader = 0x04034b50;
@@ -86,8 +98,8 @@ std::string archive_problem(std::string_view a) {
     const std::size_t name_len = u16(a, at + 28), extra_len = u16(a, at + 30),
                       comment_len = u16(a, at + 32), local = u32(a, at + 42);
     if (at + kEntrySize + name_len > end) return "zip directory entry name out of bounds";
-    const std::string name(a.substr(at + kEntrySize, name_len));
-    const std::string record = "record '" + name + "'";
+    const std::string record =
+        "record '" + printable_name(a.substr(at + kEntrySize, name_len)) + "'";
     if (method != 0 && method != 8) return record + ": unknown compression method";
     if (method == 0 && size != stored) return record + ": sizes differ";
     if (local + kLocalSize > dir_at || u32(a, local) != kLocalHeader)

@@ -57,5 +57,21 @@ TEST(ArchiveCheck, TruncationsAndGarbage) {
   EXPECT_EQ(archive_problem(std::string(100, 'x')), "no zip directory");
 }
 
+// Regression (make fuzz, 2026-12-01): a directory entry whose name is
+// thousands of bytes of binary made a message as long; names in messages
+// are now cut to 64 printable bytes.
+TEST(ArchiveCheck, ALongBinaryRecordNameGivesAShortMessage) {
+  std::ifstream in(NPEPS_SOURCE_DIR "/tests/data/fuzz/checkpoint-long-record-name.bin",
+                   std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_GT(bytes.size(), 1000u);
+  std::string_view archive(bytes);
+  archive.remove_prefix(archive.find('\n', 19) + 1);  // the magic and header lines
+  const std::string problem = archive_problem(archive);
+  EXPECT_FALSE(problem.empty());
+  EXPECT_LT(problem.size(), 300u) << problem.substr(0, 300);
+  for (const char c : problem) EXPECT_TRUE(c >= ' ' && c <= '~') << int(c);
+}
+
 }  // namespace
 }  // namespace npeps
