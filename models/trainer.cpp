@@ -298,10 +298,8 @@ LossStats all_ranks(ProcessGroup* group, const LossStats& mine) {
 std::vector<std::int64_t> epoch_order(const std::vector<std::int64_t>& task_starts, bool by_task,
                                       std::uint64_t seed) {
   if (task_starts.empty()) return {};
-  std::vector<std::int64_t> perm;
-  perm.reserve(static_cast<std::size_t>(task_starts.back()));
+  std::vector<std::int64_t> perm(static_cast<std::size_t>(task_starts.back()));
   if (!by_task) {
-    perm.resize(static_cast<std::size_t>(task_starts.back()));
     std::iota(perm.begin(), perm.end(), 0);
     shuffle(perm, seed);
     return perm;
@@ -309,6 +307,7 @@ std::vector<std::int64_t> epoch_order(const std::vector<std::int64_t>& task_star
   std::vector<std::size_t> tasks(task_starts.size() - 1);
   std::iota(tasks.begin(), tasks.end(), 0);
   shuffle(tasks, seed);
+  perm.clear();
   for (const std::size_t t : tasks)
     for (std::int64_t i = task_starts[t]; i < task_starts[t + 1]; ++i) perm.push_back(i);
   return perm;

@@ -25,7 +25,8 @@ void validate(const std::vector<Example>& examples, std::span<Policy* const> pol
   auto need = [](bool ok, const std::string& what) {
     if (!ok) throw PerExampleSearchError("per-example search: " + what);
   };
-  if (const std::string p = examples_problem(examples); !p.empty()) need(false, p);
+  if (const std::string p = examples_problem(examples); !p.empty())
+    throw PerExampleSearchError("per-example search: " + p);
   need(o.threads >= 1, "threads must be >= 1");
   need(o.budget_s > 0, "budget_s must be > 0");  // false for NaN too
   need(o.max_solutions >= 0, "max_solutions must be >= 0");
