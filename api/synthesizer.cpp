@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "api/progress_reporter.h"
 #include "api/solver.h"
 #include "datasets/task.h"
 #include "dsl/printer.h"
@@ -44,7 +46,15 @@ struct Synthesizer::Impl {
     limits.max_memory_bytes = options.max_memory_mb > 0
                                   ? static_cast<std::size_t>(options.max_memory_mb) << 20
                                   : default_memory_cap();
+    std::atomic<std::uint64_t> live_nodes{0};
+    limits.live_nodes = &live_nodes;
+    const double budget_s = limits.deadline == Clock::time_point::max()
+                                ? std::numeric_limits<double>::infinity()
+                                : std::chrono::duration<double>(limits.deadline - start).count();
+    ProgressReporter reporter(options.progress, options.progress_interval_s, start, budget_s,
+                              live_nodes, cancel);
     SearchResult r = solver->solve(task.examples, limits);
+    reporter.finish();  // rethrows what the progress function threw
     SynthesisResult out;
     out.id = task.id;
     out.method = method->name;
@@ -83,6 +93,8 @@ Synthesizer::Synthesizer(SynthesizerOptions options) : impl_(std::make_unique<Im
   if (!(options.timeout_s > 0)) throw InvalidInput("timeout must be a positive number of seconds");
   if (options.threads < 1 || options.threads > kMaxThreads)
     throw InvalidInput("threads must be in 1.." + std::to_string(kMaxThreads));
+  if (!(options.progress_interval_s > 0) || !std::isfinite(options.progress_interval_s))
+    throw InvalidInput("progress interval must be a positive number of seconds");
   validate(options.npeps);
   impl_->options = std::move(options);
   const SynthesizerOptions& o = impl_->options;

@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "api/solver.h"
 #include "cli/commands.h"
 #include "cli/npeps_flags.h"
 #include "cli/progress.h"
@@ -77,7 +76,7 @@ int run(BenchCliOptions& o) {
 void add_bench_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<BenchCliOptions>();
   std::string methods;
-  for (const MethodInfo& m : npeps::methods()) methods += (methods.empty() ? "" : ", ") + m.name;
+  for (const std::string& m : Synthesizer::methods()) methods += (methods.empty() ? "" : ", ") + m;
   CLI::App* sub =
       app.add_subcommand("bench", "compare methods by success rate versus time (docs/BENCH.md)");
   sub->add_option("--tasks", o->bench.task_files, "JSON Lines task files (comma-separated)")
@@ -98,7 +97,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   sub->add_option("--threads", o->bench.threads, "worker threads per task")->capture_default_str();
   add_npeps_flags(sub, o->bench.npeps);
-  sub->add_option("--seed", o->bench.seed, "seeds the suite and the solvers")
+  sub->add_option("--seed", o->bench.seed, "seeds the built-in suite's generation")
       ->capture_default_str();
   sub->add_option("--holdout", o->bench.holdout,
                   "hide the last K examples of each task and check on them")

@@ -1,9 +1,11 @@
 // `npeps synth`: the main job, a thin client of npeps::Synthesizer.
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -50,9 +52,42 @@ std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
+// What the progress bar shows while a task runs: the facade's progress
+// thread writes it (SynthesizerOptions::progress), the loop sets the bar.
+class TaskStatus {
+ public:
+  void attach(ProgressBar* bar, std::size_t done, std::string note) {
+    std::lock_guard lock(mu_);
+    bar_ = bar;
+    done_ = done;
+    note_ = std::move(note);
+  }
+  bool report(const SynthesisProgress& p) {
+    std::lock_guard lock(mu_);
+    if (!bar_) return true;
+    char live[96];
+    const char* sep = note_.empty() ? "" : ", ";
+    if (std::isfinite(p.budget_s))
+      std::snprintf(live, sizeof live, "%stask %.1f/%.1f s, %.3g nodes", sep, p.elapsed_s,
+                    p.budget_s, static_cast<double>(p.nodes));
+    else
+      std::snprintf(live, sizeof live, "%stask %.1f s, %.3g nodes", sep, p.elapsed_s,
+                    static_cast<double>(p.nodes));
+    bar_->update(done_, note_ + live);
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  ProgressBar* bar_ = nullptr;
+  std::size_t done_ = 0;
+  std::string note_;
+};
+
 // One result row per line; invalid and blank lines become {"id", "error"}
 // rows and count as unsolved. A row that cannot be written stops the run.
-int synth_batch(Synthesizer& synth, const std::string& in_path, const std::string& out_path) {
+int synth_batch(Synthesizer& synth, TaskStatus& status, const std::string& in_path,
+                const std::string& out_path) {
   std::string text;
   try {
     text = read_input(in_path);
@@ -76,6 +111,7 @@ int synth_batch(Synthesizer& synth, const std::string& in_path, const std::strin
   ProgressBar bar("synth", lines.size(), "tasks");
   std::size_t solved = 0, invalid = 0;
   for (std::size_t i = 0; i < lines.size(); ++i) {
+    status.attach(&bar, i, std::to_string(solved) + " solved");
     const std::string where = "line " + std::to_string(i + 1);
     nlohmann::json row;
     try {
@@ -93,6 +129,7 @@ int synth_batch(Synthesizer& synth, const std::string& in_path, const std::strin
     if (!flushed(*out, "synth", out_name)) return 2;
     bar.update(i + 1, std::to_string(solved) + " solved");
   }
+  status.attach(nullptr, 0, "");
   bar.finish();
   std::cerr << "npeps synth: solved " << solved << " of " << lines.size() << " tasks";
   if (invalid) std::cerr << " (" << invalid << " invalid)";
@@ -131,6 +168,10 @@ void add_synth_command(CLI::App& app, int& exit_code) {
   sub->callback([o, &exit_code] {
     if (o->task.empty() == o->batch.empty())
       throw CLI::ValidationError("synth", "give one task file (or -), or --batch FILE");
+    // Progress on standard error: the bar over a batch's tasks, or over
+    // the one task, with the running task's time and nodes.
+    auto status = std::make_shared<TaskStatus>();
+    o->synth.progress = [status](const SynthesisProgress& p) { return status->report(p); };
     std::unique_ptr<Synthesizer> synth;
     try {
       synth = std::make_unique<Synthesizer>(o->synth);
@@ -140,7 +181,7 @@ void add_synth_command(CLI::App& app, int& exit_code) {
       return;
     }
     if (!o->batch.empty()) {
-      exit_code = synth_batch(*synth, o->batch, o->out);
+      exit_code = synth_batch(*synth, *status, o->batch, o->out);
       return;
     }
     try {
@@ -150,7 +191,12 @@ void add_synth_command(CLI::App& app, int& exit_code) {
         synth->set_deadline(process_start() +
                             std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                 std::chrono::duration<double>(o->synth.timeout_s)));
-      const SynthesisResult r = synth->synthesize_json(read_input(o->task), "task");
+      const std::string text = read_input(o->task);
+      ProgressBar bar("synth", 1, "tasks");
+      status->attach(&bar, 0, "");
+      const SynthesisResult r = synth->synthesize_json(text, "task");
+      status->attach(nullptr, 0, "");
+      bar.finish();
       std::cout << result_json(r).dump() << "\n";
       exit_code = !stdout_flushed("synth") ? 2 : r.solved ? 0 : 1;
       // The answer is written and flushed, and nothing else is left to

@@ -15,7 +15,7 @@ ProgressBar::ProgressBar(std::string label, std::size_t total, std::string unit)
       last_draw_(start_ - std::chrono::seconds(1)) {}
 
 ProgressBar::~ProgressBar() {
-  if (!finished_ && enabled_) std::fputc('\n', stderr);
+  if (!finished_ && drawn_) std::fputc('\n', stderr);
 }
 
 void ProgressBar::update(std::size_t done, const std::string& note) {
@@ -41,13 +41,14 @@ void ProgressBar::update(std::size_t done, const std::string& note) {
 }
 
 void ProgressBar::finish() {
-  if (!enabled_ || finished_) return;
   std::lock_guard<std::mutex> lock(mu_);
+  if (!drawn_ || finished_) return;
   finished_ = true;
   std::fputc('\n', stderr);
 }
 
 void ProgressBar::draw(std::size_t done, const std::string& note) {
+  drawn_ = true;
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double frac = total_ ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;

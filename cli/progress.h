@@ -19,7 +19,7 @@ class ProgressBar {
   ~ProgressBar();
   // Thread-safe; redraws at most ten times a second.
   void update(std::size_t done, const std::string& note = "");
-  // Draws the final state and ends the line.
+  // Ends the bar's line, if it was drawn.
   void finish();
   bool enabled() const { return enabled_; }
 
@@ -29,6 +29,7 @@ class ProgressBar {
   std::size_t total_;
   bool enabled_;
   bool finished_ = false;
+  bool drawn_ = false;  // the bar is on screen: finish() ends its line
   std::chrono::steady_clock::time_point start_, last_draw_;
   std::mutex mu_;
 };

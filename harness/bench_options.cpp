@@ -1,8 +1,8 @@
 #include "harness/bench_options.h"
 
+#include <algorithm>
 #include <charconv>
 
-#include "api/solver.h"
 #include "npeps/synthesizer.h"
 
 namespace npeps {
@@ -11,9 +11,10 @@ void validate(const BenchOptions& opts) {
   if (opts.methods.empty()) throw BenchError("--methods: give at least one method");
   for (std::size_t i = 0; i < opts.methods.size(); ++i) {
     const std::string& m = opts.methods[i];
-    if (!find_method(m)) {
+    const std::vector<std::string> known_methods = Synthesizer::methods();
+    if (std::find(known_methods.begin(), known_methods.end(), m) == known_methods.end()) {
       std::string known;
-      for (const MethodInfo& info : methods()) known += (known.empty() ? "" : ", ") + info.name;
+      for (const std::string& name : known_methods) known += (known.empty() ? "" : ", ") + name;
       throw BenchError("--methods: unknown method '" + m + "' (available: " + known + ")");
     }
     for (std::size_t j = 0; j < i; ++j)

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "api/solver.h"
+#include "npeps/synthesizer.h"
 
 namespace npeps {
 
@@ -22,11 +22,11 @@ struct BenchOptions {
   std::size_t suite_size = 100;  // tasks per program length in e1/e2
   // Training split (JSON Lines): suites avoid the behaviour of its programs.
   std::string exclude_file;
-  std::vector<std::string> methods = {"enum"};  // names from api/solver.h, in report order
+  std::vector<std::string> methods = {"enum"};  // Synthesizer::methods() names, in report order
   double timeout_s = 10.0;  // wall budget per task and method, seconds; 0 = none (needs max_nodes)
   std::uint64_t max_nodes = 0;  // node budget per task and method; 0 = none
-  int threads = 1;              // worker threads per task (SolverConfig::threads)
-  std::uint64_t seed = 1;       // seeds suite generation and every solver
+  int threads = 1;              // worker threads per task (SynthesizerOptions::threads)
+  std::uint64_t seed = 1;       // seeds suite generation (the searches are deterministic)
   NPEPSOptions npeps;           // the N-PEPS methods' settings (alpha, PE budget, solutions kept)
   // Examples hidden from the solver: the last `holdout` of each task, used
   // afterwards to check the found program generalises. Suites are generated

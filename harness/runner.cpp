@@ -1,34 +1,42 @@
 #include "harness/runner.h"
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <utility>
 
-#include "dsl/printer.h"
+#include "dsl/parser.h"
 #include "harness/report.h"
 #include "harness/run_config.h"
-#include "search/memory_cap.h"
 
 namespace npeps {
 namespace {
 
-std::vector<std::unique_ptr<Solver>> make_solvers(const BenchOptions& opts) {
-  SolverConfig cfg;
-  cfg.threads = usable_threads(opts.threads);
-  cfg.model_dir = opts.model_dir.empty() ? default_model_dir() : opts.model_dir;
-  cfg.npeps = opts.npeps;
-  std::vector<std::unique_ptr<Solver>> solvers;
+Datum to_datum(const Value& v) {
+  if (v.is_int()) return v.as_int();
+  if (v.is_list()) return v.as_vector();
+  return std::monostate{};
+}
+
+// One Synthesizer per method, each with the run's budget.
+std::vector<std::unique_ptr<Synthesizer>> make_synthesizers(const BenchOptions& opts) {
+  std::vector<std::unique_ptr<Synthesizer>> synths;
   for (const std::string& m : opts.methods) {
     try {
-      solvers.push_back(find_method(m)->make(cfg));
-    } catch (const std::exception& e) {
-      throw BenchError("method " + m + ": " + e.what());
+      synths.push_back(std::make_unique<Synthesizer>(synthesizer_options(opts, m)));
+    } catch (const std::exception& e) {  // InvalidInput, ModelError: both name the method
+      throw BenchError(e.what());
     }
   }
-  return solvers;
+  return synths;
+}
+
+SolveFn solve_with(Synthesizer& s) {
+  return [&s](const TaskSpec& spec) { return s.synthesize(spec); };
 }
 
 bool valid_program(const Program& p) {
@@ -42,36 +50,65 @@ bool valid_program(const Program& p) {
 
 }  // namespace
 
-BenchRow solve_task(Solver& solver, const std::string& method, const BenchTask& task,
-                    const BenchOptions& opts) {
+SynthesizerOptions synthesizer_options(const BenchOptions& opts, const std::string& method) {
+  SynthesizerOptions o;
+  o.method = method;
+  o.timeout_s = opts.timeout_s > 0 ? opts.timeout_s : std::numeric_limits<double>::infinity();
+  o.max_nodes = opts.max_nodes;
+  o.threads = opts.threads;
+  o.model_dir = opts.model_dir;
+  o.npeps = opts.npeps;
+  return o;
+}
+
+TaskSpec to_task_spec(const std::string& id, const std::vector<Example>& examples) {
+  TaskSpec spec;
+  spec.id = id;
+  for (const Example& e : examples) {
+    IoExample io;
+    for (const Value& v : e.inputs) io.inputs.push_back(to_datum(v));
+    io.output = to_datum(e.output);
+    spec.examples.push_back(std::move(io));
+  }
+  return spec;
+}
+
+BenchRow solve_task(const SolveFn& solve, const std::string& method, const BenchTask& task,
+                    const BenchOptions&) {
   BenchRow row;
   row.task = task.id;
   row.index = task.index;
   row.ref_len = task.ref_len;
   row.method = method;
-  SearchLimits limits =
-      opts.timeout_s > 0 ? SearchLimits::with_timeout(opts.timeout_s) : SearchLimits{};
-  if (opts.max_nodes > 0) limits.max_nodes = opts.max_nodes;
-  limits.max_memory_bytes = default_memory_cap();
-  const auto start = Clock::now();
-  SearchResult r;
+  const TaskSpec spec = to_task_spec(task.id, task.visible);
+  const auto start = std::chrono::steady_clock::now();
+  SynthesisResult r;
   try {
-    r = solver.solve(task.visible, limits);
+    r = solve(spec);
   } catch (const std::exception& e) {
     row.error = e.what();
   }
-  row.time_s = std::chrono::duration<double>(Clock::now() - start).count();
-  row.nodes = r.stats.nodes;
-  row.checks = r.stats.checks;
-  row.model_calls = r.stats.model_calls;
-  if (r.program) {
-    const bool ok = valid_program(*r.program);
-    if (ok) row.program = to_compact(*r.program);
-    row.solved = ok && satisfies(*r.program, task.visible);
-    row.recheck_failed = !row.solved;
-    if (row.solved && !task.hidden.empty()) row.holdout_ok = satisfies(*r.program, task.hidden);
-    if (!ok) row.error = "the solver returned an ill-typed program";
+  row.time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  row.nodes = r.nodes;
+  row.checks = r.checks;
+  row.model_calls = r.model_calls;
+  if (r.program.empty()) return row;
+  // Check the program as it was printed, independently of the facade's
+  // own check: a parser or printer fault shows here as recheck_failed.
+  row.program = r.program;
+  std::optional<Program> p;
+  try {
+    p = parse_compact(r.program);
+  } catch (const std::exception& e) {
+    row.error = std::string("the solver returned a malformed program: ") + e.what();
   }
+  if (p && !valid_program(*p)) {
+    row.error = "the solver returned an ill-typed program";
+    p.reset();
+  }
+  row.solved = p && satisfies(*p, task.visible);
+  row.recheck_failed = !row.solved;
+  if (row.solved && !task.hidden.empty()) row.holdout_ok = satisfies(*p, task.hidden);
   return row;
 }
 
@@ -130,13 +167,13 @@ BenchRunInfo run_bench(const BenchOptions& opts, const std::string& out_dir,
   if (progress) progress(p);
 
   if (p.done < p.total) {
-    std::vector<std::unique_ptr<Solver>> solvers = make_solvers(opts);
+    std::vector<std::unique_ptr<Synthesizer>> synths = make_synthesizers(opts);
     std::ofstream out(results_path, std::ios::app | std::ios::binary);
     if (!out) throw BenchError("cannot append to '" + results_path + "'");
     for (const BenchTask* t : shard) {
       for (std::size_t m = 0; m < opts.methods.size(); ++m) {
         if (done.count({t->id, opts.methods[m]})) continue;
-        const BenchRow row = solve_task(*solvers[m], opts.methods[m], *t, opts);
+        const BenchRow row = solve_task(solve_with(*synths[m]), opts.methods[m], *t, opts);
         out << row_to_json(row).dump() + "\n";  // one write per row
         out.flush();
         if (!out) throw BenchError("cannot append to '" + results_path + "'");
@@ -162,13 +199,13 @@ std::vector<SignatureLine> run_signature(const BenchOptions& base) {
   opts.shard_count = 1;
   validate(opts);
   const BenchTaskSet set = load_bench_tasks(opts);
-  std::vector<std::unique_ptr<Solver>> solvers = make_solvers(opts);
+  std::vector<std::unique_ptr<Synthesizer>> synths = make_synthesizers(opts);
   std::vector<SignatureLine> lines;
   for (std::size_t m = 0; m < opts.methods.size(); ++m) {
     SignatureLine line;
     line.method = opts.methods[m];
     for (const BenchTask& t : set.tasks) {
-      const BenchRow row = solve_task(*solvers[m], line.method, t, opts);
+      const BenchRow row = solve_task(solve_with(*synths[m]), line.method, t, opts);
       line.nodes += row.nodes;
       line.solved += row.solved;
       ++line.tasks;

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "api/solver.h"
 #include "harness/bench_options.h"
 #include "harness/bench_row.h"
 #include "harness/bench_tasks.h"
+#include "npeps/synthesizer.h"
 
 namespace npeps {
 
@@ -40,11 +40,22 @@ struct BenchRunInfo {
 BenchRunInfo run_bench(const BenchOptions& opts, const std::string& out_dir,
                        const BenchProgressFn& progress = {});
 
-// Solves one task with one method under the options' budget and re-checks
-// the program: one that fails the visible examples is counted unsolved and
+// The facade's settings for one method of a run: the run's budget
+// (timeout_s 0 = no time limit), threads, models and N-PEPS settings.
+SynthesizerOptions synthesizer_options(const BenchOptions& opts, const std::string& method);
+
+// A task's visible examples as the facade takes them.
+TaskSpec to_task_spec(const std::string& id, const std::vector<Example>& examples);
+
+// Solves one task: the runner passes a Synthesizer's synthesize() (made
+// with synthesizer_options), tests a stand-in.
+using SolveFn = std::function<SynthesisResult(const TaskSpec&)>;
+
+// Solves one task (its visible examples) and re-checks the returned
+// program: one that fails the visible examples is counted unsolved and
 // flagged; a solved one is also checked on the hidden examples when
-// holdout > 0. A solver exception becomes an unsolved row with `error`.
-BenchRow solve_task(Solver& solver, const std::string& method, const BenchTask& task,
+// holdout > 0. An exception becomes an unsolved row with `error`.
+BenchRow solve_task(const SolveFn& solve, const std::string& method, const BenchTask& task,
                     const BenchOptions& opts);
 
 struct SignatureLine {

@@ -314,7 +314,12 @@ class BeamSearcher {
       if (hi != candidates_.end()) std::nth_element(lo, hi, candidates_.end(), better);
       std::sort(lo, hi, better);
       for (; pos < total && lo != hi && kept < beam; ++pos, ++lo) {
-        if (stats_.nodes % 1024 == 1023 ? should_stop(true) : should_stop(false)) return true;
+        if (stats_.nodes % 1024 == 1023) {
+          if (limits_.live_nodes) limits_.live_nodes->fetch_add(1024, std::memory_order_relaxed);
+          if (should_stop(true)) return true;
+        } else if (should_stop(false)) {
+          return true;
+        }
         ++stats_.nodes;
         const int r = try_candidate(*lo, depth, last);
         if (r < 0) continue;

@@ -87,6 +87,7 @@ class Enumerator {
     if (nodes_ >= limits_.max_nodes) return stopped_ = true, false;
     if (++nodes_ >= next_check_) {
       next_check_ += kClockEvery;
+      if (limits_.live_nodes) limits_.live_nodes->fetch_add(kClockEvery, std::memory_order_relaxed);
       if ((limits_.cancel && limits_.cancel->load(std::memory_order_relaxed)) ||
           Clock::now() >= limits_.deadline)
         return stopped_ = true, false;

@@ -177,6 +177,7 @@ class Phase {
     l.max_nodes = node_budget_;
     l.cancel = &run.cancel;
     l.max_memory_bytes = limits_.max_memory_bytes;
+    l.live_nodes = limits_.live_nodes;
     l.deadline = limits_.deadline;
     // Compare in double seconds: the deadline may be time_point::max().
     if (opts_.budget_s < std::chrono::duration<double>(limits_.deadline - now).count())

@@ -22,6 +22,10 @@ struct SearchLimits {
   // Resident memory of the process, bytes, that a search may not push it
   // past (search/memory_cap.h); 0 = no cap.
   std::size_t max_memory_bytes = 0;
+  // When set, searches add the nodes they expand to it as they go (in steps
+  // of about a thousand, from any worker thread), so another thread can show
+  // progress; SearchStats::nodes stays the exact count.
+  std::atomic<std::uint64_t>* live_nodes = nullptr;
 
   // Budgets of kNoLimitSeconds and more (inf, 1e10, 1e308) mean no
   // deadline: the clock cannot hold them, and a sum that overflows would

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -50,6 +51,13 @@ struct NPEPSOptions {
   double alpha = 0.8;        // p = alpha * p_aggregate + (1 - alpha) * p_global, in [0, 1]
 };
 
+// How far a running synthesize() call has got (SynthesizerOptions::progress).
+struct SynthesisProgress {
+  double elapsed_s = 0;     // since the call started
+  double budget_s = 0;      // the call's wall budget, seconds (inf: none)
+  std::uint64_t nodes = 0;  // nodes expanded so far, all phases and threads (in steps of ~1,000)
+};
+
 struct SynthesizerOptions {
   std::string method;  // a name from Synthesizer::methods(); empty = default_method()
   double timeout_s = 5.0;  // wall-clock budget per task, seconds (honoured); inf or >= 1e9: none
@@ -63,6 +71,13 @@ struct SynthesizerOptions {
   // Memory cap, MB of resident memory: a search that would take the process
   // past it stops (unsolved, memory_capped). 0 = 3/4 of physical memory.
   std::uint64_t max_memory_mb = 0;
+  // Called about every progress_interval_s while a synthesize() call runs,
+  // from a thread the call starts and joins (never two reports at once,
+  // none after the call returns). Returning false stops the search: the
+  // call returns unsolved, as after cancel(). An exception it throws stops
+  // the search too and is rethrown by synthesize(). Empty: no reports.
+  std::function<bool(const SynthesisProgress&)> progress;
+  double progress_interval_s = 0.5;  // > 0
   // (There is no seed: every search is deterministic given its budget; a
   // time budget makes how far it gets depend on the machine.)
 };

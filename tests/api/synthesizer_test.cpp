@@ -119,6 +119,52 @@ TEST(Synthesizer, NodeBudgetIsHonoured) {
   EXPECT_TRUE(unbounded.synthesize(running_max()).solved);
 }
 
+// Progress reports come while a search runs, with growing node counts
+// and the call's budget; returning false stops the search.
+TEST(Synthesizer, ProgressReportsAndCanStopTheSearch) {
+  SynthesizerOptions o = opts("enum", 30);
+  o.progress_interval_s = 0.02;
+  std::vector<SynthesisProgress> seen;  // written by the reporting thread, read after the call
+  o.progress = [&seen](const SynthesisProgress& p) {
+    seen.push_back(p);
+    return seen.size() < 5;
+  };
+  Synthesizer s(o);
+  const SynthesisResult r = s.synthesize(unsolvable());
+  EXPECT_FALSE(r.solved);
+  ASSERT_EQ(seen.size(), 5u);  // the fifth report stopped it; none came after
+  for (std::size_t i = 1; i < seen.size(); ++i) {
+    EXPECT_GE(seen[i].elapsed_s, seen[i - 1].elapsed_s);
+    EXPECT_GE(seen[i].nodes, seen[i - 1].nodes);
+  }
+  EXPECT_GT(seen.back().nodes, 0u);
+  EXPECT_LE(seen.back().nodes, r.nodes);
+  EXPECT_NEAR(seen[0].budget_s, 30.0, 0.1);
+  EXPECT_LT(r.time_s, 10.0);  // stopped long before its 30 s budget
+  // The flag is cleared: the next call runs to its solution.
+  seen.clear();
+  EXPECT_TRUE(s.synthesize(running_max()).solved);
+}
+
+TEST(Synthesizer, ProgressExceptionsReachTheCaller) {
+  SynthesizerOptions o = opts("enum", 30);
+  o.progress_interval_s = 0.01;
+  o.progress = [](const SynthesisProgress&) -> bool { throw std::runtime_error("stop here"); };
+  Synthesizer s(o);
+  EXPECT_THROW(
+      {
+        try {
+          s.synthesize(unsolvable());
+        } catch (const std::runtime_error& e) {
+          EXPECT_STREQ(e.what(), "stop here");
+          throw;
+        }
+      },
+      std::runtime_error);
+  o.progress_interval_s = 0;
+  EXPECT_THROW(Synthesizer{o}, InvalidInput);
+}
+
 // A missing model is a ModelError from the constructor, naming the
 // directory's file, not an error at the first call.
 TEST(Synthesizer, MissingModelsFailWhenBuilt) {

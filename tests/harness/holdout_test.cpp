@@ -2,6 +2,8 @@
 // stand-in solver that returns a fixed program.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "datasets/task.h"
 #include "dsl/parser.h"
 #include "harness/bench_tasks.h"
@@ -10,29 +12,25 @@
 namespace npeps {
 namespace {
 
-class FixedSolver final : public Solver {
- public:
-  explicit FixedSolver(std::optional<Program> p) : program_(std::move(p)) {}
-  SearchResult solve(const std::vector<Example>& examples, const SearchLimits&) override {
-    seen = examples.size();
-    SearchResult r;
-    r.program = program_;
-    r.stats.nodes = 42;
-    r.stats.model_calls = 3;
-    return r;
-  }
+// Stands in for a Synthesizer: returns a fixed program (compact form,
+// empty for none) and records how many examples it was shown.
+struct FixedSolver {
+  std::string program;
   std::size_t seen = 0;
-
- private:
-  std::optional<Program> program_;
-};
-
-class ThrowingSolver final : public Solver {
- public:
-  SearchResult solve(const std::vector<Example>&, const SearchLimits&) override {
-    throw std::runtime_error("boom");
+  SolveFn fn() {
+    return [this](const TaskSpec& spec) {
+      seen = spec.examples.size();
+      SynthesisResult r;
+      r.program = program;
+      r.solved = !program.empty();
+      r.nodes = 42;
+      r.model_calls = 3;
+      return r;
+    };
   }
 };
+
+SynthesisResult throw_boom(const TaskSpec&) { throw std::runtime_error("boom"); }
 
 // Outputs: the first two examples are sorted lists, the third is reversed,
 // so "SORT" fits the visible examples but not the hidden one.
@@ -65,8 +63,8 @@ TEST(Holdout, SplitsTheLastExamplesOff) {
 
 TEST(Holdout, OverfittingProgramIsSolvedButFailsHidden) {
   const BenchTask task = split_holdout({hand_task()}, 1)[0];
-  FixedSolver sort_solver(parse_compact("LIST|SORT,0"));
-  const BenchRow r = solve_task(sort_solver, "fixed", task, holdout_options());
+  FixedSolver sort_solver{"LIST|SORT,0"};
+  const BenchRow r = solve_task(sort_solver.fn(), "fixed", task, holdout_options());
   EXPECT_EQ(sort_solver.seen, 2u);  // the hidden example was never shown
   EXPECT_TRUE(r.solved);
   EXPECT_FALSE(r.recheck_failed);
@@ -82,16 +80,16 @@ TEST(Holdout, GeneralisingProgramPassesHidden) {
   Task t = hand_task();
   t.examples[2].output = Value::list({1, 2, 9});
   const BenchTask task = split_holdout({t}, 1)[0];
-  FixedSolver sort_solver(parse_compact("LIST|SORT,0"));
-  const BenchRow r = solve_task(sort_solver, "fixed", task, holdout_options());
+  FixedSolver sort_solver{"LIST|SORT,0"};
+  const BenchRow r = solve_task(sort_solver.fn(), "fixed", task, holdout_options());
   EXPECT_TRUE(r.solved);
   EXPECT_EQ(r.holdout_ok, std::optional<bool>(true));
 }
 
 TEST(Recheck, WrongProgramIsUnsolvedAndFlagged) {
   const BenchTask task = split_holdout({hand_task()}, 1)[0];
-  FixedSolver wrong(parse_compact("LIST|REVERSE,0"));
-  const BenchRow r = solve_task(wrong, "fixed", task, holdout_options());
+  FixedSolver wrong{"LIST|REVERSE,0"};
+  const BenchRow r = solve_task(wrong.fn(), "fixed", task, holdout_options());
   EXPECT_FALSE(r.solved);
   EXPECT_TRUE(r.recheck_failed);
   EXPECT_FALSE(r.holdout_ok.has_value());
@@ -100,15 +98,42 @@ TEST(Recheck, WrongProgramIsUnsolvedAndFlagged) {
 
 TEST(Recheck, NoProgramAndExceptions) {
   const BenchTask task = split_holdout({hand_task()}, 0)[0];
-  FixedSolver none(std::nullopt);
-  BenchRow r = solve_task(none, "fixed", task, holdout_options());
+  FixedSolver none{""};
+  BenchRow r = solve_task(none.fn(), "fixed", task, holdout_options());
   EXPECT_FALSE(r.solved);
   EXPECT_FALSE(r.recheck_failed);
   EXPECT_TRUE(r.program.empty());
-  ThrowingSolver thrower;
-  r = solve_task(thrower, "fixed", task, holdout_options());
+  r = solve_task(throw_boom, "fixed", task, holdout_options());
   EXPECT_FALSE(r.solved);
   EXPECT_EQ(r.error, "boom");
+}
+
+TEST(Recheck, MalformedProgramIsUnsolvedAndFlagged) {
+  const BenchTask task = split_holdout({hand_task()}, 0)[0];
+  FixedSolver garbled{"LIST|NO_SUCH_OP,0"};
+  const BenchRow r = solve_task(garbled.fn(), "fixed", task, holdout_options());
+  EXPECT_FALSE(r.solved);
+  EXPECT_TRUE(r.recheck_failed);
+  EXPECT_NE(r.error.find("malformed program"), std::string::npos) << r.error;
+}
+
+TEST(Facade, BenchSettingsBecomeSynthesizerOptions) {
+  BenchOptions o;
+  o.timeout_s = 0;
+  o.max_nodes = 77;
+  o.threads = 2;
+  o.model_dir = "m";
+  o.npeps.alpha = 0.25;
+  const SynthesizerOptions s = synthesizer_options(o, "enum");
+  EXPECT_EQ(s.method, "enum");
+  EXPECT_TRUE(std::isinf(s.timeout_s));  // no time limit: the node budget rules
+  EXPECT_EQ(s.max_nodes, 77u);
+  EXPECT_EQ(s.threads, 2);
+  EXPECT_EQ(s.model_dir, "m");
+  EXPECT_EQ(s.npeps.alpha, 0.25);
+  const TaskSpec spec = to_task_spec("t", hand_task().examples);
+  ASSERT_EQ(spec.examples.size(), 3u);
+  EXPECT_EQ(std::get<std::vector<int>>(spec.examples[2].output), (std::vector<int>{9, 2, 1}));
 }
 
 TEST(Options, RejectsBadSettings) {
