@@ -13,7 +13,7 @@
 #include "search/policy_order.h"
 #ifdef NPEPS_WITH_TORCH
 #include "models/checkpoint.h"
-#include "models/neural_policy.h"
+#include "models/pccoder_policy.h"
 #endif
 
 namespace npeps {

@@ -10,7 +10,7 @@
 #include "models/aggregator_policy.h"
 #include "models/checkpoint.h"
 #include "models/cross_aggregator.h"
-#include "models/neural_policy.h"
+#include "models/pccoder_policy.h"
 #include "search/beam_search.h"
 #include "search/per_example_search.h"
 #include "search/policy_order.h"

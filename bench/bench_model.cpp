@@ -13,9 +13,9 @@
 #include <span>
 
 #include "dsl/parser.h"
-#include "models/neural_policy.h"
+#include "models/pccoder_policy.h"
+#include "models/pccoder_trainer.h"
 #include "models/trace.h"
-#include "models/trainer.h"
 
 namespace npeps {
 namespace {

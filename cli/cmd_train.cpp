@@ -11,7 +11,7 @@
 #include "cli/distributed_flags.h"
 #include "cli/progress.h"
 #include "models/checkpoint.h"
-#include "models/trainer.h"
+#include "models/pccoder_trainer.h"
 #endif
 
 namespace npeps::cli {

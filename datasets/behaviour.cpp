@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "datasets/program_eval.h"
 #include "datasets/random.h"
+#include "datasets/random_program.h"
 
 namespace npeps {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "datasets/generator_chunk.h"
 #include "datasets/op_balance.h"
-#include "datasets/program_eval.h"
+#include "datasets/random_program.h"
 
 namespace npeps {
 namespace {

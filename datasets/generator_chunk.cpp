@@ -6,7 +6,6 @@
 #include <algorithm>
 
 #include "datasets/constraints.h"
-#include "datasets/program_eval.h"
 #include "datasets/random_program.h"
 
 namespace npeps {

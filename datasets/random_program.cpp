@@ -4,8 +4,6 @@
 #include <bit>
 #include <cstdint>
 
-#include "datasets/program_eval.h"
-
 namespace npeps {
 namespace {
 

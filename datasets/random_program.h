@@ -7,6 +7,11 @@
 
 namespace npeps {
 
+// Longest program the generator makes: its hot loops keep a program's
+// variables in arrays of kMaxGeneratedVars on the stack (run_into).
+inline constexpr int kMaxGeneratedLength = 32;
+inline constexpr int kMaxGeneratedVars = kMaxInputs + kMaxGeneratedLength;
+
 // Draws a program of `length` statements (1..kMaxGeneratedLength) with
 // 1..max_inputs inputs, at least one a LIST, LIST inputs first. Each
 // statement is a uniformly chosen function, then a uniform lambda of it,

@@ -64,6 +64,26 @@ struct RunResult {
 // Precondition: check(p) passed and inputs match p.inputs in number and type.
 RunResult run(const Program& p, const std::vector<Value>& inputs);
 
+// run() without allocation, for hot loops (the generator's): runs `p` with
+// vars[0..k) already holding the k inputs and fills vars[k..). Returns Ok,
+// or the failing statement's status (its index in *failed_at when given).
+// Precondition: check(p) passed, vars holds at least p.num_vars() values.
+inline EvalStatus run_into(const Program& p, Value* vars, int* failed_at = nullptr) {
+  const int k = static_cast<int>(p.inputs.size());
+  const int n = static_cast<int>(p.statements.size());
+  for (int i = 0; i < n; ++i) {
+    const Statement& s = p.statements[i];
+    const Value& a = vars[s.args[0]];
+    const Value& b = op(s.op).arity == 2 ? vars[s.args[1]] : a;
+    const EvalStatus st = apply(s.op, a, b, vars[k + i]);
+    if (st != EvalStatus::Ok) {
+      if (failed_at) *failed_at = i;
+      return st;
+    }
+  }
+  return EvalStatus::Ok;
+}
+
 // True when the program runs without failing on every example and
 // produces each example's output.
 bool satisfies(const Program& p, const std::vector<Example>& examples);

@@ -16,7 +16,7 @@
 #include "datasets/task.h"
 #include "dsl/parser.h"
 #include "dsl/printer.h"
-#include "models/neural_policy.h"
+#include "models/pccoder_policy.h"
 #include "search/per_example_search.h"
 
 namespace npeps {

@@ -5,9 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <numeric>
-#include <random>
 
 #include "models/checkpoint.h"
 #include "models/cross_aggregator_module.h"
@@ -44,12 +42,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-template <class T>
-void shuffle(std::vector<T>& v, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng() % i]);
 }
 
 // Prepared instances, flattened.
@@ -137,17 +129,14 @@ struct Stats {
   }
   // The stats over every rank (identity without a group); call after finish().
   Stats all_ranks(ProcessGroup* group) const {
-    if (!group) return *this;
-    const double n = static_cast<double>(states);
-    std::array<double, 6> a = {loss * n,          statement_loss * n, op_loss * n,
-                               statement_acc * n, op_acc * n,         n};
-    group->allreduce_sum(a);
+    std::array<double, 5> means = {loss, statement_loss, op_loss, statement_acc, op_acc};
     Stats s;
-    s.loss = a[0], s.statement_loss = a[1], s.op_loss = a[2], s.statement_acc = a[3];
-    s.op_acc = a[4], s.states = std::llround(a[5]);
-    s.finish();
+    s.states = mean_over_ranks(group, means, states);
+    s.loss = means[0], s.statement_loss = means[1], s.op_loss = means[2];
+    s.statement_acc = means[3], s.op_acc = means[4];
     return s;
   }
+  EpochStats summary() const { return {loss, statement_acc, states}; }
   void finish() {
     if (states == 0) return;
     const double n = static_cast<double>(states);
@@ -209,6 +198,127 @@ Stats evaluate(CrossAggregatorModuleImpl& m, const InstanceSet& s, int batch, to
   return total;
 }
 
+// The cross aggregator's side of the epoch loop: the instances shuffled
+// and bucketed by key count, Adam steps weighted by query states,
+// validation (the training losses when there is no validation set), and
+// two checkpoints: the best epoch's and the last one's with optimizer state.
+class AggregatorEpochs final : public EpochHooks {
+ public:
+  AggregatorEpochs(const AggregatorTrainOptions& o, CrossAggregator& model,
+                   torch::optim::Adam& adam, const InstanceSet& train_set,
+                   const InstanceSet& val_set, ProcessGroup* group, std::int64_t steps)
+      : o_(o),
+        model_(model),
+        module_(*model.impl().module),
+        adam_(adam),
+        train_set_(train_set),
+        val_set_(val_set),
+        group_(group),
+        steps_(steps),
+        perm_(train_set.size()) {}
+
+  std::vector<std::int64_t> begin_epoch(int epoch) override {
+    const auto n = static_cast<std::int64_t>(train_set_.size());
+    std::iota(perm_.begin(), perm_.end(), 0);
+    seeded_shuffle(perm_, o_.seed * 1000003ULL + static_cast<std::uint64_t>(epoch) + 1);
+    // Bucketing: within windows of 32 batches, order by key count so that a
+    // batch pads little (the key projections dominate the cost); then the
+    // batches are visited in random order.
+    const std::int64_t window = 32 * static_cast<std::int64_t>(o_.batch_size);
+    for (std::int64_t lo = 0; lo < n; lo += window)
+      std::stable_sort(perm_.begin() + lo, perm_.begin() + std::min(n, lo + window),
+                       [&](std::int64_t a, std::int64_t b) {
+                         return train_set_.k_len[a] < train_set_.k_len[b];
+                       });
+    std::vector<std::int64_t> order((n + o_.batch_size - 1) / o_.batch_size);
+    std::iota(order.begin(), order.end(), 0);
+    seeded_shuffle(order, o_.seed * 7919ULL + static_cast<std::uint64_t>(epoch) + 1);
+    epoch_stats_ = {};
+    module_.train();
+    return order;
+  }
+
+  EpochStats train_batch(const EpochBatch& b) override {
+    adam_.zero_grad();
+    Stats slice_stats;
+    if (b.mine.size > 0) {
+      const Batch batch =
+          make_batch(train_set_, std::span(perm_).subspan(b.begin + b.mine.begin, b.mine.size),
+                     model_.impl().device);
+      BatchLoss l = batch_loss(module_, batch);
+      l.total.backward();
+      slice_stats = l.stats;
+    }
+    if (group_) {
+      // The loss is a mean over query states: weight by this slice's share.
+      std::int64_t global_states = 0;
+      for (std::int64_t i = b.begin; i < b.begin + b.size; ++i)
+        global_states += train_set_.q_len[perm_[i]];
+      allreduce_gradients(*group_, module_.parameters(),
+                          static_cast<double>(slice_stats.states) / global_states);
+    }
+    fused_adam_step(adam_);
+    ++steps_;
+    epoch_stats_.add(slice_stats);
+    return slice_stats.summary();
+  }
+
+  EpochStats end_epoch() override {
+    epoch_stats_.finish();
+    epoch_stats_ = epoch_stats_.all_ranks(group_);
+    return epoch_stats_.summary();
+  }
+
+  EpochStats validate() override {
+    const int rank = group_ ? group_->rank() : 0, world = group_ ? group_->world_size() : 1;
+    val_ = val_set_.size() > 0
+               ? evaluate(module_, val_set_, o_.batch_size, model_.impl().device,
+                          rank_slice(static_cast<std::int64_t>(val_set_.size()), rank, world))
+                     .all_ranks(group_)
+               : epoch_stats_;
+    return val_.summary();
+  }
+
+  nlohmann::json metrics(const EpochEnd& e) override {
+    return {{"epoch", e.epoch + 1},
+            {"train", epoch_stats_.json()},
+            {"val", val_.json()},
+            {"best_loss", e.best.loss},
+            {"best_val_acc", e.best.statement_acc},
+            {"bad_epochs", e.best.bad_epochs},
+            {"states_per_s", e.states_per_s()},
+            {"processes", e.world_size},
+            {"collective_s", e.collective_s},
+            {"epoch_time_s", e.time_s}};
+  }
+
+  void save(const EpochEnd& e, const nlohmann::json& metrics) override {
+    AggregatorCheckpoint h;
+    h.epoch = e.epoch + 1;
+    h.step = steps_;
+    h.metrics = metrics;
+    if (e.improved) save_aggregator(o_.checkpoint_path, model_, h);
+    save_aggregator(o_.checkpoint_path + ".last", model_, h, &adam_);
+  }
+
+  [[noreturn]] void fail(const std::string& message) override {
+    throw AggregatorTrainError(message);
+  }
+
+ private:
+  const AggregatorTrainOptions& o_;
+  CrossAggregator& model_;
+  CrossAggregatorModuleImpl& module_;
+  torch::optim::Adam& adam_;
+  const InstanceSet& train_set_;
+  const InstanceSet& val_set_;
+  ProcessGroup* group_;
+  std::int64_t steps_;              // optimizer steps in total (the checkpoints' count)
+  std::vector<std::int64_t> perm_;  // this epoch's order of the training instances
+  Stats epoch_stats_;               // sums over this rank's batches, then the epoch's means
+  Stats val_;                       // this epoch's validation
+};
+
 }  // namespace
 
 AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
@@ -227,7 +337,6 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
   // Data-parallel: rendezvous first, so that a bad setup fails early.
   const std::unique_ptr<ProcessGroup> group = make_process_group(o.distributed);
   const int rank = group ? group->rank() : 0, world = group ? group->world_size() : 1;
-  const bool rank0 = rank == 0;
   report.world_size = world;
   const bool cuda = o.use_cuda && cuda_available();
 
@@ -278,7 +387,7 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
   if (o.validation_file.empty()) {
     std::vector<std::size_t> order(train_inst.size());
     std::iota(order.begin(), order.end(), 0);
-    shuffle(order, o.seed);
+    seeded_shuffle(order, o.seed);
     const auto n_val = static_cast<std::size_t>(o.validation_fraction * order.size());
     for (std::size_t i = 0; i < order.size(); ++i)
       (i < n_val ? va : tr).push_back(&train_inst[order[i]]);
@@ -351,133 +460,24 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
   report.cuda = model->on_cuda();
   report.start_epoch = report.epochs_done = start_epoch;
 
-  std::ofstream log;
-  if (!o.log_path.empty() && rank0) {
-    log.open(o.log_path, start_epoch > 0 ? std::ios::app : std::ios::trunc);
-    if (!log) throw AggregatorTrainError("cannot write log file '" + o.log_path + "'");
-  }
-  std::function<void(const AggregatorTrainProgress&)> progress;
-  if (rank0) progress = o.progress;
-
-  const std::int64_t n = static_cast<std::int64_t>(train_set.size());
-  const std::int64_t batches = (n + o.batch_size - 1) / o.batch_size;
-  std::vector<std::int64_t> perm(n);
-  double train_time = 0;
-  std::int64_t trained_states = 0;
-  bool stop = o.patience > 0 && bad_epochs >= o.patience;
-  if (group) group->barrier();  // the ranks prepare at different speeds: start the clocks together
-  for (int epoch = start_epoch; epoch < o.epochs && !stop; ++epoch) {
-    std::iota(perm.begin(), perm.end(), 0);
-    shuffle(perm, o.seed * 1000003ULL + static_cast<std::uint64_t>(epoch) + 1);
-    // Bucketing: within windows of 32 batches, order by key count so that a
-    // batch pads little (the key projections dominate the cost); then the
-    // batches are visited in random order.
-    const std::int64_t window = 32 * static_cast<std::int64_t>(o.batch_size);
-    for (std::int64_t lo = 0; lo < n; lo += window)
-      std::stable_sort(
-          perm.begin() + lo, perm.begin() + std::min(n, lo + window),
-          [&](std::int64_t a, std::int64_t b) { return train_set.k_len[a] < train_set.k_len[b]; });
-    std::vector<std::int64_t> order(batches);
-    std::iota(order.begin(), order.end(), 0);
-    shuffle(order, o.seed * 7919ULL + static_cast<std::uint64_t>(epoch) + 1);
-    const auto te = Clock::now();
-    const double comm0 = group ? group->collective_seconds() : 0;
-    Stats epoch_stats;
-    AggregatorTrainProgress p;
-    p.epoch = epoch;
-    p.epochs = o.epochs;
-    p.batches = batches;
-    module.train();
-    for (std::int64_t b = 0; b < batches; ++b) {
-      const std::int64_t lo = order[b] * o.batch_size,
-                         m = std::min<std::int64_t>(o.batch_size, n - lo);
-      const Slice mine = rank_slice(m, rank, world);
-      adam.zero_grad();
-      Stats slice_stats;
-      if (mine.size > 0) {
-        const Batch batch = make_batch(
-            train_set, std::span(perm).subspan(lo + mine.begin, mine.size), model->impl().device);
-        BatchLoss l = batch_loss(module, batch);
-        l.total.backward();
-        slice_stats = l.stats;
-      }
-      if (group) {
-        // The loss is a mean over query states: weight by this slice's share.
-        std::int64_t global_states = 0;
-        for (std::int64_t i = lo; i < lo + m; ++i) global_states += train_set.q_len[perm[i]];
-        allreduce_gradients(*group, module.parameters(),
-                            static_cast<double>(slice_stats.states) / global_states);
-      }
-      fused_adam_step(adam);
-      ++steps;
-      epoch_stats.add(slice_stats);
-      if ((b + 1) % std::max(o.progress_every, 1) == 0 || b + 1 == batches) {
-        std::array<double, 2> so_far = {epoch_stats.loss, static_cast<double>(epoch_stats.states)};
-        if (group) group->allreduce_sum(so_far);  // every rank, same batches
-        p.batch = b + 1;
-        p.train_loss = so_far[0] / so_far[1];
-        p.states_per_s = so_far[1] / since(te);
-        if (progress) progress(p);
-      }
-    }
-    epoch_stats.finish();
-    epoch_stats = epoch_stats.all_ranks(group.get());
-    const double epoch_time = since(te);
-    const double comm_time = group ? group->collective_seconds() - comm0 : 0;
-    train_time += epoch_time;
-    trained_states += epoch_stats.states;
-    // Validation: each rank evaluates its slice of the set.
-    const Stats val =
-        val_set.size() > 0
-            ? evaluate(module, val_set, o.batch_size, model->impl().device,
-                       rank_slice(static_cast<std::int64_t>(val_set.size()), rank, world))
-                  .all_ranks(group.get())
-            : epoch_stats;
-    const bool improved = val.loss < best;
-    if (improved) {
-      best = val.loss;
-      best_acc = val.statement_acc;
-      bad_epochs = 0;
-    } else {
-      ++bad_epochs;
-    }
-    stop = o.patience > 0 && bad_epochs >= o.patience;
-    const nlohmann::json metrics = {{"epoch", epoch + 1},
-                                    {"train", epoch_stats.json()},
-                                    {"val", val.json()},
-                                    {"best_loss", best},
-                                    {"best_val_acc", best_acc},
-                                    {"bad_epochs", bad_epochs},
-                                    {"states_per_s", epoch_stats.states / epoch_time},
-                                    {"processes", world},
-                                    {"collective_s", comm_time},
-                                    {"epoch_time_s", epoch_time}};
-    report.epochs_done = epoch + 1;
-    if (!rank0) continue;  // rank 0 alone writes and reports
-    AggregatorCheckpoint h;
-    h.epoch = epoch + 1;
-    h.step = steps;
-    h.metrics = metrics;
-    if (improved) save_aggregator(o.checkpoint_path, *model, h);
-    save_aggregator(last_path, *model, h, &adam);
-    if (log.is_open()) {
-      log << metrics.dump() << '\n' << std::flush;
-      if (!log)
-        throw AggregatorTrainError("writing log file '" + o.log_path + "' failed (disk full?)");
-    }
-    p.epoch_end = true;
-    p.val_loss = val.loss;
-    p.val_statement_acc = val.statement_acc;
-    p.improved = improved;
-    p.states_per_s = epoch_stats.states / epoch_time;
-    if (progress) progress(p);
-  }
-  // When training returns on any rank, rank 0's checkpoints are complete.
-  if (group) group->barrier();
-  report.early_stopped = stop;
-  report.best_val_loss = best;
-  report.best_val_acc = best_acc;
-  if (train_time > 0) report.train_states_per_s = trained_states / train_time;
+  EpochLoopOptions loop;
+  loop.start_epoch = start_epoch;
+  loop.epochs = o.epochs;
+  loop.items = static_cast<std::int64_t>(train_set.size());
+  loop.batch_size = o.batch_size;
+  loop.patience = o.patience;
+  loop.best = {best, best_acc, bad_epochs};
+  loop.log_path = o.log_path;
+  loop.progress_every = o.progress_every;
+  loop.progress = o.progress;
+  loop.group = group.get();
+  AggregatorEpochs hooks(o, *model, adam, train_set, val_set, group.get(), steps);
+  const EpochLoopResult done = EpochLoop(std::move(loop), hooks).run();
+  report.epochs_done = done.epochs_done;
+  report.early_stopped = done.early_stopped;
+  report.best_val_loss = done.best.loss;
+  report.best_val_acc = done.best.statement_acc;
+  report.train_states_per_s = done.train_states_per_s();
   report.time_s = since(t0);
   return report;
 }

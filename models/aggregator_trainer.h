@@ -6,7 +6,8 @@
 // cross-entropy on the operator (auxiliary), averaged over the global
 // program's steps; Adam; validation every epoch; early stopping on the
 // validation loss (the training loss when there is no validation set).
-// Torch-free interface.
+// The epoch loop is the one shared with PCCoder's trainer
+// (models/epoch_loop.h). Torch-free interface.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include "models/aggregator_keys.h"
 #include "models/cross_aggregator.h"
 #include "models/distributed.h"
+#include "models/epoch_loop.h"
 #include "models/pccoder_net.h"
 
 namespace npeps {
@@ -43,16 +45,9 @@ struct PreparedInstance {
 PreparedInstance prepare_instance(const AggregatorInstance& instance, PCCoderNet& global,
                                   PCCoderNet& key_encoder);
 
-struct AggregatorTrainProgress {
-  int epoch = 0;  // 0-based epoch in progress
-  int epochs = 0;
-  std::int64_t batch = 0, batches = 0;
-  double train_loss = 0;                       // running mean this epoch
-  double states_per_s = 0;                     // query states per second this epoch
-  bool epoch_end = false;                      // set once per epoch, after validation
-  double val_loss = 0, val_statement_acc = 0;  // when epoch_end
-  bool improved = false;                       // when epoch_end: new best validation loss
-};
+// Progress reports (rank 0): running training loss and query states/s,
+// then one call per epoch after validation (epoch_end, improved).
+using AggregatorTrainProgress = EpochLoopProgress;
 
 struct AggregatorTrainOptions {
   std::vector<std::string> data_files;  // instance files (models/aggregator_data.h)

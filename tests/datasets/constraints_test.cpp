@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "datasets/program_eval.h"
+#include "datasets/random_program.h"
 #include "generator_test_util.h"
 
 namespace npeps {

@@ -250,6 +250,22 @@ TEST(Run, OutOfRangeStopsAtTheFailingStatement) {
   EXPECT_EQ(r.failed_at, 2);
 }
 
+// run_into (no allocation) computes what run does, in the caller's array.
+TEST(Run, RunIntoMatchesRun) {
+  const Program p = parse_compact("LIST|SORT,0|MAP,**2,1|SUM,2");
+  for (const Value& in : {L({3, 1, 2}), L({20, 1}), L({})}) {
+    const RunResult r = run(p, {in});
+    Value vars[8];
+    vars[0] = in;
+    int failed_at = -1;
+    EXPECT_EQ(run_into(p, vars, &failed_at), r.status);
+    EXPECT_EQ(failed_at, r.failed_at);
+    if (r.status == EvalStatus::Ok) {
+      EXPECT_EQ(vars[p.num_vars() - 1], r.output);
+    }
+  }
+}
+
 TEST(Run, DslExampleProgram) {
   // FILTER EVEN, halve, sort, last element.
   const Program p = parse_compact("LIST|FILTER,EVEN,0|MAP,/2,1|SORT,2|TAIL,3");

@@ -24,7 +24,7 @@
 #include "model_test_util.h"
 #include "models/aggregator_trainer.h"
 #include "models/checkpoint.h"
-#include "models/trainer.h"
+#include "models/pccoder_trainer.h"
 
 extern char** environ;
 

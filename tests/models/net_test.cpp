@@ -4,8 +4,8 @@
 
 #include "model_test_util.h"
 #include "models/pccoder_net.h"
+#include "models/pccoder_trainer.h"
 #include "models/trace.h"
-#include "models/trainer.h"
 
 namespace npeps {
 namespace {

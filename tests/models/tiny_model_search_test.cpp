@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "model_test_util.h"
-#include "models/neural_policy.h"
+#include "models/pccoder_policy.h"
+#include "models/pccoder_trainer.h"
 #include "models/trace.h"
-#include "models/trainer.h"
 #include "search/beam_search.h"
 
 namespace npeps {

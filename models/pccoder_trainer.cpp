@@ -1,4 +1,4 @@
-#include "models/trainer.h"
+#include "models/pccoder_trainer.h"
 
 #include <algorithm>
 #include <array>
@@ -6,10 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
-#include <random>
 
 #include "datasets/task.h"
 #include "models/checkpoint_internal.h"
@@ -226,16 +224,18 @@ void Learner::load_optimizer(const std::string& path) { load_optimizer_state(pat
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
 nlohmann::json stats_json(const LossStats& s) {
   return {{"loss", s.total},       {"statement_loss", s.statement},    {"drop_loss", s.drop},
           {"operator_loss", s.op}, {"statement_acc", s.statement_acc}, {"states", s.states}};
 }
 
-// Deterministic Fisher-Yates (std::shuffle's algorithm is unspecified).
-template <class T>
-void shuffle(std::vector<T>& v, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng() % i]);
+EpochStats summary(const LossStats& s) {
+  return {s.total, s.statement_acc, static_cast<std::int64_t>(s.states)};
 }
 
 struct TaskSource {
@@ -273,25 +273,110 @@ void fill(StateSet& set, const std::vector<const Task*>& tasks, TrainReport& rep
   if (starts) starts->push_back(static_cast<std::int64_t>(set.size()));
 }
 
-// Loss sums (weighted by states) of a finished LossStats, and back.
-std::array<double, 6> sums(const LossStats& s) {
-  const double n = static_cast<double>(s.states);
-  return {s.total * n, s.statement * n, s.drop * n, s.op * n, s.statement_acc * n, n};
-}
-LossStats from_sums(const std::array<double, 6>& a) {
-  LossStats s;
-  s.total = a[0], s.statement = a[1], s.drop = a[2], s.op = a[3], s.statement_acc = a[4];
-  s.states = static_cast<std::size_t>(std::llround(a[5]));
-  finish(s);
+// The stats over every rank (identity without a group).
+LossStats all_ranks(ProcessGroup* group, LossStats s) {
+  std::array<double, 5> means = {s.total, s.statement, s.drop, s.op, s.statement_acc};
+  s.states =
+      static_cast<std::size_t>(mean_over_ranks(group, means, static_cast<std::int64_t>(s.states)));
+  s.total = means[0], s.statement = means[1], s.drop = means[2], s.op = means[3];
+  s.statement_acc = means[4];
   return s;
 }
-// The stats over every rank (identity without a group).
-LossStats all_ranks(ProcessGroup* group, const LossStats& mine) {
-  if (!group) return mine;
-  std::array<double, 6> a = sums(mine);
-  group->allreduce_sum(a);
-  return from_sums(a);
-}
+
+// The PCCoder network's side of the epoch loop: the learning rate
+// schedule, the epoch's order of states, Adam steps through the Learner,
+// validation, and one checkpoint (with optimizer state) per epoch.
+class PCCoderEpochs final : public EpochHooks {
+ public:
+  PCCoderEpochs(const TrainOptions& o, Learner& learner, const StateSet& train_set,
+                const StateSet& val_set, const std::vector<std::int64_t>& task_starts,
+                ProcessGroup* group, TrainReport& report, Clock::time_point t0)
+      : o_(o),
+        learner_(learner),
+        train_set_(train_set),
+        val_set_(val_set),
+        task_starts_(task_starts),
+        group_(group),
+        report_(report),
+        t0_(t0) {}
+
+  std::vector<std::int64_t> begin_epoch(int epoch) override {
+    // PCCoder's StepLR is stepped at the start of every epoch (after the one
+    // step its constructor takes), so epoch e runs at decay^((e + 1) / every).
+    lr_ = o_.learning_rate *
+          std::pow(o_.lr_decay_factor, o_.lr_decay_every > 0 ? (epoch + 1) / o_.lr_decay_every : 0);
+    learner_.set_learning_rate(lr_);
+    perm_ = epoch_order(task_starts_, o_.batch_by_task,
+                        o_.seed * 1000003ULL + static_cast<std::uint64_t>(epoch) + 1);
+    epoch_stats_ = {};
+    return {};  // batches in order: the shuffle is perm_
+  }
+
+  EpochStats train_batch(const EpochBatch& b) override {
+    const LossStats s = learner_.step(
+        train_set_, std::span(perm_).subspan(b.begin + b.mine.begin, b.mine.size), b.size);
+    const double w = static_cast<double>(s.states);
+    epoch_stats_.total += s.total * w;
+    epoch_stats_.statement += s.statement * w;
+    epoch_stats_.drop += s.drop * w;
+    epoch_stats_.op += s.op * w;
+    epoch_stats_.statement_acc += s.statement_acc * w;
+    epoch_stats_.states += s.states;
+    return summary(s);
+  }
+
+  EpochStats end_epoch() override {
+    finish(epoch_stats_);
+    epoch_stats_ = all_ranks(group_, epoch_stats_);
+    return summary(epoch_stats_);
+  }
+
+  EpochStats validate() override {
+    const int rank = group_ ? group_->rank() : 0, world = group_ ? group_->world_size() : 1;
+    const Slice mine = rank_slice(static_cast<std::int64_t>(val_set_.size()), rank, world);
+    val_ = all_ranks(group_, learner_.evaluate(val_set_, 100, mine.begin, mine.size));
+    return summary(val_);
+  }
+
+  nlohmann::json metrics(const EpochEnd& e) override {
+    report_.last_train = epoch_stats_;
+    report_.last_val = val_;
+    report_.best_val_acc = std::max(report_.best_val_acc, val_.statement_acc);
+    return {{"epoch", e.epoch + 1},
+            {"step", learner_.steps()},
+            {"lr", lr_},
+            {"train", stats_json(epoch_stats_)},
+            {"val", stats_json(val_)},
+            {"train_states_per_s", e.states_per_s()},
+            {"processes", e.world_size},
+            {"collective_s", e.collective_s},
+            {"time_s", seconds_since(t0_)}};
+  }
+
+  void save(const EpochEnd& e, const nlohmann::json& metrics) override {
+    learner_.save(o_.checkpoint_path, e.epoch + 1, metrics.dump());
+    if (o_.keep_epoch_checkpoints)
+      std::filesystem::copy_file(o_.checkpoint_path,
+                                 o_.checkpoint_path + ".epoch" + std::to_string(e.epoch + 1),
+                                 std::filesystem::copy_options::overwrite_existing);
+  }
+
+  [[noreturn]] void fail(const std::string& message) override { throw TrainError(message); }
+
+ private:
+  const TrainOptions& o_;
+  Learner& learner_;
+  const StateSet& train_set_;
+  const StateSet& val_set_;
+  const std::vector<std::int64_t>& task_starts_;
+  ProcessGroup* group_;
+  TrainReport& report_;
+  Clock::time_point t0_;
+  double lr_ = 0;                   // this epoch's
+  std::vector<std::int64_t> perm_;  // this epoch's order of the training states
+  LossStats epoch_stats_;           // sums over this rank's batches, then the epoch's means
+  LossStats val_;                   // this epoch's validation
+};
 
 }  // namespace
 
@@ -301,12 +386,12 @@ std::vector<std::int64_t> epoch_order(const std::vector<std::int64_t>& task_star
   std::vector<std::int64_t> perm(static_cast<std::size_t>(task_starts.back()));
   if (!by_task) {
     std::iota(perm.begin(), perm.end(), 0);
-    shuffle(perm, seed);
+    seeded_shuffle(perm, seed);
     return perm;
   }
   std::vector<std::size_t> tasks(task_starts.size() - 1);
   std::iota(tasks.begin(), tasks.end(), 0);
-  shuffle(tasks, seed);
+  seeded_shuffle(tasks, seed);
   perm.clear();
   for (const std::size_t t : tasks)
     for (std::int64_t i = task_starts[t]; i < task_starts[t + 1]; ++i) perm.push_back(i);
@@ -314,10 +399,7 @@ std::vector<std::int64_t> epoch_order(const std::vector<std::int64_t>& task_star
 }
 
 TrainReport train(const TrainOptions& o) {
-  const auto t0 = std::chrono::steady_clock::now();
-  auto seconds_since = [](std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-  };
+  const auto t0 = Clock::now();
   if (o.train_files.empty()) throw TrainError("no training file given");
   if (o.checkpoint_path.empty()) throw TrainError("no checkpoint path given");
   if (o.batch_size < 1 || o.epochs < 0) throw TrainError("batch size must be >= 1 and epochs >= 0");
@@ -343,7 +425,7 @@ TrainReport train(const TrainOptions& o) {
   } else {
     std::vector<std::size_t> order(train_src.tasks.size());
     std::iota(order.begin(), order.end(), 0);
-    shuffle(order, o.seed);
+    seeded_shuffle(order, o.seed);
     const auto n_val = static_cast<std::size_t>(o.validation_fraction * order.size());
     for (std::size_t i = 0; i < order.size(); ++i)
       (i < n_val ? val_tasks : train_tasks).push_back(&train_src.tasks[order[i]]);
@@ -401,118 +483,27 @@ TrainReport train(const TrainOptions& o) {
   report.start_epoch = start_epoch;
   report.epochs_done = start_epoch;
 
-  std::ofstream log;
-  if (!o.log_path.empty() && rank0) {
-    log.open(o.log_path, start_epoch > 0 ? std::ios::app : std::ios::trunc);
-    if (!log) throw TrainError("cannot write log file '" + o.log_path + "'");
-  }
-  std::function<void(const TrainProgress&)> progress;
-  if (rank0) progress = o.progress;
-  const bool verbose = o.verbose && rank0;
-  if (verbose)
+  EpochLoopOptions loop;
+  loop.start_epoch = start_epoch;
+  loop.epochs = o.epochs;
+  loop.items = static_cast<std::int64_t>(train_set.size());
+  loop.batch_size = o.batch_size;
+  loop.log_path = o.log_path;
+  loop.progress_every = o.progress_every;
+  loop.progress = o.progress;
+  loop.verbose = o.verbose;
+  loop.group = group.get();
+  PCCoderEpochs hooks(o, *learner, train_set, val_set, task_starts, group.get(), report, t0);
+  EpochLoop epochs(std::move(loop), hooks);  // opens the log
+  if (o.verbose && rank0)
     std::fprintf(stderr,
                  "training: %zu states (%zu validation), %lld parameters, %s, %d process%s\n",
                  report.train_states, report.val_states, static_cast<long long>(report.parameters),
                  report.cuda ? "CUDA" : "CPU", world, world > 1 ? "es" : "");
-
-  const std::int64_t n = static_cast<std::int64_t>(train_set.size());
-  const std::int64_t batches = (n + o.batch_size - 1) / o.batch_size;
-  std::vector<std::int64_t> perm;
-  double train_time = 0;
-  std::size_t trained_states = 0;
-  if (group) group->barrier();  // the ranks load at different speeds: start the clocks together
-  for (int epoch = start_epoch; epoch < o.epochs; ++epoch) {
-    // PCCoder's StepLR is stepped at the start of every epoch (after the one
-    // step its constructor takes), so epoch e runs at decay^((e + 1) / every).
-    const double lr =
-        o.learning_rate *
-        std::pow(o.lr_decay_factor, o.lr_decay_every > 0 ? (epoch + 1) / o.lr_decay_every : 0);
-    learner->set_learning_rate(lr);
-    perm = epoch_order(task_starts, o.batch_by_task,
-                       o.seed * 1000003ULL + static_cast<std::uint64_t>(epoch) + 1);
-
-    const auto te = std::chrono::steady_clock::now();
-    const double comm0 = group ? group->collective_seconds() : 0;
-    LossStats epoch_stats;
-    TrainProgress p;
-    p.epoch = epoch;
-    p.epochs = o.epochs;
-    p.batches = batches;
-    for (std::int64_t b = 0; b < batches; ++b) {
-      const std::int64_t lo = b * o.batch_size, m = std::min<std::int64_t>(o.batch_size, n - lo);
-      const Slice mine = rank_slice(m, rank, world);
-      const LossStats s =
-          learner->step(train_set, std::span(perm).subspan(lo + mine.begin, mine.size), m);
-      const double w = static_cast<double>(s.states);
-      epoch_stats.total += s.total * w;
-      epoch_stats.statement += s.statement * w;
-      epoch_stats.drop += s.drop * w;
-      epoch_stats.op += s.op * w;
-      epoch_stats.statement_acc += s.statement_acc * w;
-      epoch_stats.states += s.states;
-      if ((b + 1) % std::max(o.progress_every, 1) == 0 || b + 1 == batches) {
-        std::array<double, 2> so_far = {epoch_stats.total, static_cast<double>(epoch_stats.states)};
-        if (group) group->allreduce_sum(so_far);  // every rank, same batches
-        p.batch = b + 1;
-        p.train_loss = so_far[0] / so_far[1];
-        p.states_per_s = so_far[1] / seconds_since(te);
-        if (progress) progress(p);
-        if (verbose)
-          std::fprintf(stderr, "\repoch %d/%d batch %lld/%lld loss %.4f %.0f states/s", epoch + 1,
-                       o.epochs, static_cast<long long>(p.batch), static_cast<long long>(batches),
-                       p.train_loss, p.states_per_s);
-      }
-    }
-    finish(epoch_stats);
-    epoch_stats = all_ranks(group.get(), epoch_stats);
-    const double epoch_time = seconds_since(te);
-    const double comm_time = group ? group->collective_seconds() - comm0 : 0;
-    train_time += epoch_time;
-    trained_states += epoch_stats.states;
-    // Validation: each rank evaluates its slice of the set.
-    const Slice val_slice = rank_slice(static_cast<std::int64_t>(val_set.size()), rank, world);
-    const LossStats val =
-        all_ranks(group.get(), learner->evaluate(val_set, 100, val_slice.begin, val_slice.size));
-    report.last_train = epoch_stats;
-    report.last_val = val;
-    report.best_val_acc = std::max(report.best_val_acc, val.statement_acc);
-    report.epochs_done = epoch + 1;
-    report.steps = learner->steps();
-
-    const nlohmann::json metrics = {{"epoch", epoch + 1},
-                                    {"step", learner->steps()},
-                                    {"lr", lr},
-                                    {"train", stats_json(epoch_stats)},
-                                    {"val", stats_json(val)},
-                                    {"train_states_per_s", epoch_stats.states / epoch_time},
-                                    {"processes", world},
-                                    {"collective_s", comm_time},
-                                    {"time_s", seconds_since(t0)}};
-    if (!rank0) continue;  // rank 0 alone writes and reports
-    learner->save(o.checkpoint_path, epoch + 1, metrics.dump());
-    if (o.keep_epoch_checkpoints)
-      std::filesystem::copy_file(o.checkpoint_path,
-                                 o.checkpoint_path + ".epoch" + std::to_string(epoch + 1),
-                                 std::filesystem::copy_options::overwrite_existing);
-    if (log.is_open()) {
-      log << metrics.dump() << '\n' << std::flush;
-      if (!log) throw TrainError("writing log file '" + o.log_path + "' failed (disk full?)");
-    }
-    p.epoch_end = true;
-    p.val_loss = val.total;
-    p.val_statement_acc = val.statement_acc;
-    if (progress) progress(p);
-    if (verbose)
-      std::fprintf(
-          stderr,
-          "\repoch %d/%d loss %.4f train acc %.3f | val loss %.4f acc %.3f | %.0f states/s\n",
-          epoch + 1, o.epochs, epoch_stats.total, epoch_stats.statement_acc, val.total,
-          val.statement_acc, epoch_stats.states / epoch_time);
-  }
-  // When train() returns on any rank, rank 0's checkpoint is complete.
-  if (group) group->barrier();
+  const EpochLoopResult done = epochs.run();
+  report.epochs_done = done.epochs_done;
   report.steps = learner->steps();
-  report.train_states_per_s = train_time > 0 ? trained_states / train_time : 0;
+  report.train_states_per_s = done.train_states_per_s();
   report.time_s = seconds_since(t0);
   return report;
 }

@@ -1,8 +1,11 @@
-// Training the PCCoder network on teacher-forced program traces, as
-// PCCoder's scripts/train.py does (Adam, lr 1e-3 divided by 10 every 4
-// epochs (see lr_decay_every), batch 100, loss = CE statement + BCE drop + CE operator).
+// Training the PCCoder network (models/pccoder_net.h) on teacher-forced
+// program traces, as PCCoder's scripts/train.py does (Adam, lr 1e-3
+// divided by 10 every 4 epochs (see lr_decay_every), batch 100, loss = CE
+// statement + BCE drop + CE operator).
 // The same trainer makes the per-example (PE) model of N-PEPS: give it the
-// per-example dataset (tasks with one example each). Torch-free interface.
+// per-example dataset (tasks with one example each). The epoch loop is the
+// one shared with the aggregator's trainer (models/epoch_loop.h).
+// Torch-free interface.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "models/distributed.h"
+#include "models/epoch_loop.h"
 #include "models/pccoder_net.h"
 #include "models/trace.h"
 
@@ -99,17 +103,9 @@ class Learner {
   std::unique_ptr<Impl> impl_;
 };
 
-struct TrainProgress {
-  int epoch = 0;                 // 0-based epoch in progress
-  int epochs = 0;                // total epochs
-  std::int64_t batch = 0;        // batches done in this epoch
-  std::int64_t batches = 0;      // batches per epoch
-  double train_loss = 0;         // running mean of this epoch's total loss
-  double states_per_s = 0;       // training throughput this epoch
-  bool epoch_end = false;        // set on the call after validation
-  double val_loss = 0;           // when epoch_end
-  double val_statement_acc = 0;  // when epoch_end
-};
+// Progress reports (rank 0): running training loss and states/s, then one
+// call per epoch after validation (epoch_end).
+using TrainProgress = EpochLoopProgress;
 
 struct TrainOptions {
   std::vector<std::string> train_files;  // JSON Lines tasks with reference programs
@@ -124,8 +120,8 @@ struct TrainOptions {
   // train.py, epoch e (0-based) runs at lr * decay^((e + 1) / every):
   // 3 epochs at 1e-3, then 4 at 1e-4, 4 at 1e-5, ...
   int lr_decay_every = 4;
-  double lr_decay_factor = 0.1;         // multiplier at each decay (StepLR default gamma)
-  std::uint64_t seed = 1;               // initialisation, split and per-epoch shuffles
+  double lr_decay_factor = 0.1;  // multiplier at each decay (StepLR default gamma)
+  std::uint64_t seed = 1;        // initialisation, split and per-epoch shuffles
   // Batches of whole tasks: each epoch shuffles the tasks and takes their
   // states in order, so a batch holds the states of about batch_size /
   // program length tasks. They share their inputs, output and most

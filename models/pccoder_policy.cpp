@@ -1,4 +1,4 @@
-#include "models/neural_policy.h"
+#include "models/pccoder_policy.h"
 
 #include <malloc.h>
 

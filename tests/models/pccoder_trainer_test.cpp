@@ -1,4 +1,4 @@
-#include "models/trainer.h"
+#include "models/pccoder_trainer.h"
 
 #include <gtest/gtest.h>
 
