@@ -33,7 +33,7 @@ conformance: build
 	cd $(BUILD) && ctest --output-on-failure -R Conformance
 
 bench: build
-	@for b in $(BUILD)/bench/bench_*; do echo "== $$b"; $$b; done
+	@for b in $(BUILD)/microbench/bench_*; do echo "== $$b"; $$b; done
 
 format:
 	clang-format-14 -i $$(git ls-files '*.cpp' '*.h')

@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "bench/merge.h"
+#include "bench/runner.h"
 #include "cli/commands.h"
 #include "cli/npeps_flags.h"
 #include "cli/progress.h"
-#include "harness/merge.h"
-#include "harness/runner.h"
 
 namespace npeps::cli {
 namespace {

@@ -25,7 +25,7 @@ void keep_freed_memory_in_heap() {
 
 }  // namespace
 
-NeuralPolicy::NeuralPolicy(PCCoderNet net, const NeuralPolicyOptions& options)
+PCCoderPolicy::PCCoderPolicy(PCCoderNet net, const PCCoderPolicyOptions& options)
     : net_(std::move(net)) {
   keep_freed_memory_in_heap();
   set_torch_threads(options.threads);
@@ -36,9 +36,9 @@ NeuralPolicy::NeuralPolicy(PCCoderNet net, const NeuralPolicyOptions& options)
   net_.impl().module->eval();
 }
 
-NeuralPolicy::~NeuralPolicy() = default;
+PCCoderPolicy::~PCCoderPolicy() = default;
 
-void NeuralPolicy::evaluate(std::span<const PartialProgram> batch, PolicyOutput& out) {
+void PCCoderPolicy::evaluate(std::span<const PartialProgram> batch, PolicyOutput& out) {
   const std::size_t n = batch.size();
   out.statement_logprob.resize(n * kNumStatements);
   out.drop_logit.resize(n * kNumSlots);
@@ -56,9 +56,9 @@ void NeuralPolicy::evaluate(std::span<const PartialProgram> batch, PolicyOutput&
 
 std::unique_ptr<Policy> load_policy(const std::string& checkpoint_path, int threads) {
   LoadedModel m = load_checkpoint(checkpoint_path);
-  NeuralPolicyOptions o;
+  PCCoderPolicyOptions o;
   o.threads = threads;
-  return std::make_unique<NeuralPolicy>(std::move(m.net), o);
+  return std::make_unique<PCCoderPolicy>(std::move(m.net), o);
 }
 
 }  // namespace npeps

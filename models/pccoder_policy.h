@@ -9,7 +9,7 @@
 
 namespace npeps {
 
-struct NeuralPolicyOptions {
+struct PCCoderPolicyOptions {
   // torch intra-op threads for the forward pass (process-wide setting; see
   // set_torch_threads). <= 0 leaves torch's current setting.
   int threads = 1;
@@ -19,10 +19,10 @@ struct NeuralPolicyOptions {
 // Scores a batch of partial programs with one forward pass: log-softmax
 // statement scores over the 1,298 statements and raw drop logits (higher =
 // more droppable). Not thread-safe: use one instance per thread.
-class NeuralPolicy final : public Policy {
+class PCCoderPolicy final : public Policy {
  public:
-  explicit NeuralPolicy(PCCoderNet net, const NeuralPolicyOptions& options = {});
-  ~NeuralPolicy() override;
+  explicit PCCoderPolicy(PCCoderNet net, const PCCoderPolicyOptions& options = {});
+  ~PCCoderPolicy() override;
 
   void evaluate(std::span<const PartialProgram> batch, PolicyOutput& out) override;
   const PCCoderNet& net() const { return net_; }

@@ -11,7 +11,7 @@
 namespace npeps {
 namespace {
 
-TEST(NeuralPolicy, ScoresMatchTheNetworkAndNormalise) {
+TEST(PCCoderPolicy, ScoresMatchTheNetworkAndNormalise) {
   const auto dir = test::temp_dir("policy");
   const std::string path = (dir / "p.ckpt").string();
   PCCoderNet net(test::tiny_net(), 8);
@@ -53,7 +53,7 @@ TEST(NeuralPolicy, ScoresMatchTheNetworkAndNormalise) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(NeuralPolicy, LoadPolicyReportsBadFiles) {
+TEST(PCCoderPolicy, LoadPolicyReportsBadFiles) {
   EXPECT_THROW(load_policy("/nonexistent/model.ckpt", 1), CheckpointError);
 }
 

@@ -37,7 +37,7 @@ PCCoderNet train_tiny_net() {
 }
 
 TEST(TinyModelSearch, GuidesBeamSearchToTheProgram) {
-  NeuralPolicy neural(train_tiny_net());
+  PCCoderPolicy neural(train_tiny_net());
   UniformPolicy uniform;
   BeamSearchOptions opts;
   opts.initial_beam = 4;

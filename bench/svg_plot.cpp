@@ -1,4 +1,4 @@
-#include "harness/svg_plot.h"
+#include "bench/svg_plot.h"
 
 #include <algorithm>
 #include <cmath>

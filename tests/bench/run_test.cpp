@@ -14,9 +14,9 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/merge.h"
+#include "bench/runner.h"
 #include "datasets/generator.h"
-#include "harness/merge.h"
-#include "harness/runner.h"
 
 namespace npeps {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "harness/stats.h"
+#include "bench/stats.h"
 
 namespace npeps {
 namespace {

@@ -16,9 +16,9 @@ struct BenchRow {
   std::size_t index = 0;       // position of the task in the full (unsharded) task list
   std::optional<int> ref_len;  // statements of the reference program, when known
   std::string method;
-  bool solved = false;      // a program was found and it satisfies the visible examples
-  double time_s = 0;        // wall seconds of the solve call (time to first solution when solved)
-  std::uint64_t nodes = 0;  // search nodes expanded
+  bool solved = false;       // a program was found and it satisfies the visible examples
+  double time_s = 0;         // wall seconds of the solve call (time to first solution when solved)
+  std::uint64_t nodes = 0;   // search nodes expanded
   std::uint64_t checks = 0;  // statements only tested against the output (CAB lookahead)
   std::uint64_t model_calls = 0;
   std::string program;  // compact form, empty when nothing was returned

@@ -1,4 +1,4 @@
-#include "harness/bench_options.h"
+#include "bench/bench_options.h"
 
 #include <algorithm>
 #include <charconv>

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/bench_options.h"
-#include "harness/bench_row.h"
-#include "harness/bench_tasks.h"
+#include "bench/bench_options.h"
+#include "bench/bench_row.h"
+#include "bench/bench_tasks.h"
 #include "npeps/synthesizer.h"
 
 namespace npeps {

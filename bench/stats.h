@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "harness/bench_row.h"
+#include "bench/bench_row.h"
 
 namespace npeps {
 

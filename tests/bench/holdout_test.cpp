@@ -4,10 +4,10 @@
 
 #include <cmath>
 
+#include "bench/bench_tasks.h"
+#include "bench/runner.h"
 #include "datasets/task.h"
 #include "dsl/parser.h"
-#include "harness/bench_tasks.h"
-#include "harness/runner.h"
 
 namespace npeps {
 namespace {

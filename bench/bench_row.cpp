@@ -1,4 +1,4 @@
-#include "harness/bench_row.h"
+#include "bench/bench_row.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <set>
 #include <utility>
 
-#include "harness/bench_options.h"
+#include "bench/bench_options.h"
 
 namespace npeps {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/bench_row.h"
+#include "bench/bench_row.h"
 
 namespace npeps {
 

@@ -1,4 +1,4 @@
-#include "harness/run_config.h"
+#include "bench/run_config.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -10,9 +10,9 @@ namespace npeps {
 namespace {
 
 // Fields that change results; a resumed run or a merge must agree on them.
-const char* const kCompared[] = {"tasks",   "fingerprint", "methods", "timeout_s",
-                                 "max_nodes", "threads",   "seed",    "holdout",
-                                 "alpha",   "pe_budget_s", "max_pe_solutions"};
+const char* const kCompared[] = {
+    "tasks", "fingerprint", "methods", "timeout_s",   "max_nodes",       "threads",
+    "seed",  "holdout",     "alpha",   "pe_budget_s", "max_pe_solutions"};
 
 }  // namespace
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/stats.h"
+#include "bench/stats.h"
 
 namespace npeps {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_options.h"
 #include "datasets/task.h"
-#include "harness/bench_options.h"
 
 namespace npeps {
 

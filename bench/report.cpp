@@ -1,4 +1,4 @@
-#include "harness/report.h"
+#include "bench/report.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,10 +7,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "harness/bench_options.h"
-#include "harness/run_config.h"
-#include "harness/stats.h"
-#include "harness/svg_plot.h"
+#include "bench/bench_options.h"
+#include "bench/run_config.h"
+#include "bench/stats.h"
+#include "bench/svg_plot.h"
 
 namespace npeps {
 namespace {
@@ -161,8 +161,7 @@ std::string markdown_report(const nlohmann::json& config, const std::vector<Benc
     md += "| " + m + " | " + std::to_string(t.solved) + "/" + std::to_string(t.tasks) + " | " +
           pct(t.rate()) + " | " + pct(ci.lo) + " – " + pct(ci.hi) + " | " +
           std::to_string(t.nodes) + " | " + std::to_string(t.checks) + " | " +
-          std::to_string(t.model_calls) + " | " +
-          std::to_string(t.recheck_failed) + " |\n";
+          std::to_string(t.model_calls) + " | " + std::to_string(t.recheck_failed) + " |\n";
   }
 
   std::map<int, bool> lengths;

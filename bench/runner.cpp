@@ -1,4 +1,4 @@
-#include "harness/runner.h"
+#include "bench/runner.h"
 
 #include <chrono>
 #include <filesystem>
@@ -9,9 +9,9 @@
 #include <set>
 #include <utility>
 
+#include "bench/report.h"
+#include "bench/run_config.h"
 #include "dsl/parser.h"
-#include "harness/report.h"
-#include "harness/run_config.h"
 
 namespace npeps {
 namespace {

@@ -1,6 +1,6 @@
 // Throughput of the PCCoder network (default, PCCoder-size: ~1.13M
 // parameters) on this machine: training states/s (one Adam step on a batch
-// of 100 states, 5 examples each) and inference states/s (NeuralPolicy on a
+// of 100 states, 5 examples each) and inference states/s (PCCoderPolicy on a
 // batch of 100 partial programs from many tasks; InferenceBeam: 100 states
 // of one task, as a CAB beam), per torch thread count.
 //
@@ -85,9 +85,9 @@ BENCHMARK(BM_TrainStep)
 
 // Scores `batch` with a fresh network once per iteration.
 void run_inference(benchmark::State& state, std::span<const PartialProgram> batch) {
-  NeuralPolicyOptions o;
+  PCCoderPolicyOptions o;
   o.threads = static_cast<int>(state.range(0));
-  NeuralPolicy policy(PCCoderNet(NetOptions{}, 1, false), o);
+  PCCoderPolicy policy(PCCoderNet(NetOptions{}, 1, false), o);
   PolicyOutput out;
   for (auto _ : state) {
     policy.evaluate(batch, out);

@@ -6,8 +6,8 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 
-#include "harness/bench_options.h"
-#include "harness/bench_tasks.h"
+#include "bench/bench_options.h"
+#include "bench/bench_tasks.h"
 
 namespace npeps {
 

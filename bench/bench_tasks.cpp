@@ -1,4 +1,4 @@
-#include "harness/bench_tasks.h"
+#include "bench/bench_tasks.h"
 
 #include <cstdio>
 #include <filesystem>

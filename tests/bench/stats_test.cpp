@@ -1,15 +1,15 @@
 // Report arithmetic on hand-made rows: rates, Wilson intervals (values
 // computed by hand from the formula), curve points, holdout counts and the
 // summary built from them.
-#include "harness/stats.h"
+#include "bench/stats.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "harness/bench_row.h"
-#include "harness/report.h"
+#include "bench/bench_row.h"
+#include "bench/report.h"
 
 namespace npeps {
 namespace {

@@ -1,13 +1,13 @@
-#include "harness/merge.h"
+#include "bench/merge.h"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "harness/bench_options.h"
-#include "harness/bench_row.h"
-#include "harness/report.h"
-#include "harness/run_config.h"
+#include "bench/bench_options.h"
+#include "bench/bench_row.h"
+#include "bench/report.h"
+#include "bench/run_config.h"
 
 namespace npeps {
 

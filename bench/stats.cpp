@@ -1,4 +1,4 @@
-#include "harness/stats.h"
+#include "bench/stats.h"
 
 #include <algorithm>
 #include <cmath>
