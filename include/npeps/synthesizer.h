@@ -142,8 +142,10 @@ class Synthesizer {
   const SynthesizerOptions& options() const;
   // Methods available in this build, e.g. {"enum", "pccoder"}.
   static std::vector<std::string> methods();
-  // "npeps" (N-PEPS with the shipped models) in builds with LibTorch,
-  // "enum" (model-free enumeration) in builds without.
+  // "mean-peps" (the PE searches, then the global search guided by their
+  // averaged statements and the global policy, with the exhaustive phase;
+  // the shipped models) in builds with LibTorch, "enum" (model-free
+  // enumeration) in builds without.
   static std::string default_method();
 
   struct Impl;

@@ -185,13 +185,13 @@ TEST(Synthesizer, ListsItsMethods) {
   EXPECT_NE(std::find(m.begin(), m.end(), "enum"), m.end());
 }
 
-TEST(Synthesizer, DefaultMethodIsNPepsWhenBuilt) {
+TEST(Synthesizer, DefaultMethodIsMeanPepsWhenBuilt) {
   const auto m = Synthesizer::methods();
-  const bool has_npeps = std::find(m.begin(), m.end(), "npeps") != m.end();
+  const bool has_peps = std::find(m.begin(), m.end(), "mean-peps") != m.end();
 #ifdef NPEPS_WITH_TORCH
-  EXPECT_TRUE(has_npeps);
+  EXPECT_TRUE(has_peps);
 #endif
-  EXPECT_EQ(Synthesizer::default_method(), has_npeps ? "npeps" : "enum");
+  EXPECT_EQ(Synthesizer::default_method(), has_peps ? "mean-peps" : "enum");
   SynthesizerOptions o;
   o.method.clear();
   EXPECT_EQ(Synthesizer(o).options().method, Synthesizer::default_method());
