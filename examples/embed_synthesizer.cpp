@@ -1,7 +1,7 @@
 // Embedding npeps in an application: build a task from C++ values, ask for
 // a program, print it. Only <npeps/synthesizer.h> is needed.
 //
-//   ./build/examples/embed_synthesizer [method]   (default: npeps, or enum without torch)
+//   ./build/examples/embed_synthesizer [method]   (default: the library's default method)
 #include <iostream>
 
 #include "npeps/synthesizer.h"
