@@ -115,11 +115,7 @@ class NPEPSSolver final : public Solver {
         global.max_nodes = limits.max_nodes > r.stats.nodes ? limits.max_nodes - r.stats.nodes : 0;
       const SearchResult g = beam_search(examples, *policy_, BeamSearchOptions{}, global);
       out.program = g.program;
-      out.stats.nodes += g.stats.nodes;
-      out.stats.checks += g.stats.checks;
-      out.stats.model_calls += g.stats.model_calls;
-      out.stats.model_states += g.stats.model_states;
-      out.stats.memory_capped = out.stats.memory_capped || g.stats.memory_capped;
+      out.stats += g.stats;
     }
     out.stats.time_s = std::chrono::duration<double>(Clock::now() - start).count();
     return out;

@@ -67,15 +67,6 @@ SearchResult enumerate_on(const std::vector<Example>& examples, const SearchLimi
   return r;
 }
 
-// Adds a later run's counts to the total so far.
-void add(SearchStats& total, const SearchStats& s) {
-  total.nodes += s.nodes;
-  total.checks += s.checks;
-  total.model_calls += s.model_calls;
-  total.model_states += s.model_states;
-  total.memory_capped = total.memory_capped || s.memory_capped;
-}
-
 // The policy's operator order interleaved with id order, if the options
 // give one (one model call). The hedge: a program either order reaches
 // early, the interleaving reaches within about twice as many nodes
@@ -99,7 +90,7 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
   LengthCosts costs;
   SearchResult out;
   const auto finish = [&](SearchResult r) {
-    add(out.stats, r.stats);
+    out.stats += r.stats;
     out.program = std::move(r.program);
     out.stats.time_s = seconds(Clock::now() - start);
     return out;
@@ -113,7 +104,7 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
                                                                : Clock::now();
       });
   if (r.solved() || out_of_time(limits)) return finish(std::move(r));
-  add(out.stats, r.stats);
+  out.stats += r.stats;
   // Past the cheap lengths: the policy's operator order from here on.
   const std::vector<OperatorId> order = policy_order(o, out.stats);
 
@@ -122,7 +113,7 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
   first.deadline = std::min(limits.deadline, after(Clock::now(), o.guided_share * budget_s));
   r = guided(first);
   if (r.solved() || out_of_time(limits)) return finish(std::move(r));
-  add(out.stats, r.stats);
+  out.stats += r.stats;
 
   // 3. The enumerator again, from the first length it has not searched
   // whole, to the deadline.
@@ -130,7 +121,7 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
     r = enumerate_on(examples, limits, o, limits.deadline, costs, order,
                      [&](double) { return limits.deadline; });
     if (r.solved() || out_of_time(limits)) return finish(std::move(r));
-    add(out.stats, r.stats);
+    out.stats += r.stats;
   }
 
   // 4. Every length searched: the guided search with the rest.
@@ -162,7 +153,7 @@ SearchResult exhaustive_then(const std::vector<Example>& examples, const SearchL
   else
     enum_limits.deadline = after(start, o.unlimited_enum_s);
   SearchResult first = enumerate(examples, eo, enum_limits);
-  add(first.stats, ordering);
+  first.stats += ordering;
   SearchLimits rest = limits;
   if (counted)
     rest.max_nodes =
@@ -172,7 +163,7 @@ SearchResult exhaustive_then(const std::vector<Example>& examples, const SearchL
     return first;
   }
   SearchResult second = guided(rest);
-  add(second.stats, first.stats);
+  second.stats += first.stats;
   second.stats.time_s = seconds(Clock::now() - start);
   return second;
 }

@@ -241,12 +241,7 @@ class Phase {
     for (int e = 0; e < n_; ++e) r.per_example[e] = runs_[e].stats;
     for (int e = 0; e < n_; ++e) {
       if (opts_.deterministic_stop && e > bound_) break;
-      const SearchStats& st = runs_[e].stats;
-      r.stats.nodes += st.nodes;
-      r.stats.checks += st.checks;
-      r.stats.model_calls += st.model_calls;
-      r.stats.model_states += st.model_states;
-      r.stats.memory_capped = r.stats.memory_capped || st.memory_capped;
+      r.stats += runs_[e].stats;
       const std::optional<PESolution>& s = runs_[e].solution;
       if (!s) continue;
       if (s->score == 1.0 && !r.full_solution) r.full_solution = s->program;

@@ -47,6 +47,17 @@ struct SearchStats {
   std::uint64_t model_states = 0; // partial programs scored by the policy
   double time_s = 0;              // wall time spent, seconds
   bool memory_capped = false;     // stopped by SearchLimits::max_memory_bytes
+
+  // Adds a later or parallel run's counts (time_s is left to the caller:
+  // runs may overlap in time).
+  SearchStats& operator+=(const SearchStats& s) {
+    nodes += s.nodes;
+    checks += s.checks;
+    model_calls += s.model_calls;
+    model_states += s.model_states;
+    memory_capped = memory_capped || s.memory_capped;
+    return *this;
+  }
 };
 
 struct SearchResult {
