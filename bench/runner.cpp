@@ -73,8 +73,7 @@ TaskSpec to_task_spec(const std::string& id, const std::vector<Example>& example
   return spec;
 }
 
-BenchRow solve_task(const SolveFn& solve, const std::string& method, const BenchTask& task,
-                    const BenchOptions&) {
+BenchRow solve_task(const SolveFn& solve, const std::string& method, const BenchTask& task) {
   BenchRow row;
   row.task = task.id;
   row.index = task.index;
@@ -173,7 +172,7 @@ BenchRunInfo run_bench(const BenchOptions& opts, const std::string& out_dir,
     for (const BenchTask* t : shard) {
       for (std::size_t m = 0; m < opts.methods.size(); ++m) {
         if (done.count({t->id, opts.methods[m]})) continue;
-        const BenchRow row = solve_task(solve_with(*synths[m]), opts.methods[m], *t, opts);
+        const BenchRow row = solve_task(solve_with(*synths[m]), opts.methods[m], *t);
         out << row_to_json(row).dump() + "\n";  // one write per row
         out.flush();
         if (!out) throw BenchError("cannot append to '" + results_path + "'");
@@ -205,7 +204,7 @@ std::vector<SignatureLine> run_signature(const BenchOptions& base) {
     SignatureLine line;
     line.method = opts.methods[m];
     for (const BenchTask& t : set.tasks) {
-      const BenchRow row = solve_task(solve_with(*synths[m]), line.method, t, opts);
+      const BenchRow row = solve_task(solve_with(*synths[m]), line.method, t);
       line.nodes += row.nodes;
       line.solved += row.solved;
       ++line.tasks;

@@ -54,9 +54,9 @@ using SolveFn = std::function<SynthesisResult(const TaskSpec&)>;
 // Solves one task (its visible examples) and re-checks the returned
 // program: one that fails the visible examples is counted unsolved and
 // flagged; a solved one is also checked on the hidden examples when
-// holdout > 0. An exception becomes an unsolved row with `error`.
-BenchRow solve_task(const SolveFn& solve, const std::string& method, const BenchTask& task,
-                    const BenchOptions& opts);
+// the task has any (BenchTask::hidden). An exception becomes an unsolved
+// row with `error`.
+BenchRow solve_task(const SolveFn& solve, const std::string& method, const BenchTask& task);
 
 struct SignatureLine {
   std::string method;

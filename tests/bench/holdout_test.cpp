@@ -42,14 +42,6 @@ Task hand_task() {
                     "hand");
 }
 
-BenchOptions holdout_options() {
-  BenchOptions o;
-  o.holdout = 1;
-  o.max_nodes = 1000;
-  o.timeout_s = 0;
-  return o;
-}
-
 TEST(Holdout, SplitsTheLastExamplesOff) {
   const std::vector<BenchTask> t = split_holdout({hand_task()}, 1);
   ASSERT_EQ(t.size(), 1u);
@@ -64,7 +56,7 @@ TEST(Holdout, SplitsTheLastExamplesOff) {
 TEST(Holdout, OverfittingProgramIsSolvedButFailsHidden) {
   const BenchTask task = split_holdout({hand_task()}, 1)[0];
   FixedSolver sort_solver{"LIST|SORT,0"};
-  const BenchRow r = solve_task(sort_solver.fn(), "fixed", task, holdout_options());
+  const BenchRow r = solve_task(sort_solver.fn(), "fixed", task);
   EXPECT_EQ(sort_solver.seen, 2u);  // the hidden example was never shown
   EXPECT_TRUE(r.solved);
   EXPECT_FALSE(r.recheck_failed);
@@ -81,7 +73,7 @@ TEST(Holdout, GeneralisingProgramPassesHidden) {
   t.examples[2].output = Value::list({1, 2, 9});
   const BenchTask task = split_holdout({t}, 1)[0];
   FixedSolver sort_solver{"LIST|SORT,0"};
-  const BenchRow r = solve_task(sort_solver.fn(), "fixed", task, holdout_options());
+  const BenchRow r = solve_task(sort_solver.fn(), "fixed", task);
   EXPECT_TRUE(r.solved);
   EXPECT_EQ(r.holdout_ok, std::optional<bool>(true));
 }
@@ -89,7 +81,7 @@ TEST(Holdout, GeneralisingProgramPassesHidden) {
 TEST(Recheck, WrongProgramIsUnsolvedAndFlagged) {
   const BenchTask task = split_holdout({hand_task()}, 1)[0];
   FixedSolver wrong{"LIST|REVERSE,0"};
-  const BenchRow r = solve_task(wrong.fn(), "fixed", task, holdout_options());
+  const BenchRow r = solve_task(wrong.fn(), "fixed", task);
   EXPECT_FALSE(r.solved);
   EXPECT_TRUE(r.recheck_failed);
   EXPECT_FALSE(r.holdout_ok.has_value());
@@ -99,11 +91,11 @@ TEST(Recheck, WrongProgramIsUnsolvedAndFlagged) {
 TEST(Recheck, NoProgramAndExceptions) {
   const BenchTask task = split_holdout({hand_task()}, 0)[0];
   FixedSolver none{""};
-  BenchRow r = solve_task(none.fn(), "fixed", task, holdout_options());
+  BenchRow r = solve_task(none.fn(), "fixed", task);
   EXPECT_FALSE(r.solved);
   EXPECT_FALSE(r.recheck_failed);
   EXPECT_TRUE(r.program.empty());
-  r = solve_task(throw_boom, "fixed", task, holdout_options());
+  r = solve_task(throw_boom, "fixed", task);
   EXPECT_FALSE(r.solved);
   EXPECT_EQ(r.error, "boom");
 }
@@ -111,7 +103,7 @@ TEST(Recheck, NoProgramAndExceptions) {
 TEST(Recheck, MalformedProgramIsUnsolvedAndFlagged) {
   const BenchTask task = split_holdout({hand_task()}, 0)[0];
   FixedSolver garbled{"LIST|NO_SUCH_OP,0"};
-  const BenchRow r = solve_task(garbled.fn(), "fixed", task, holdout_options());
+  const BenchRow r = solve_task(garbled.fn(), "fixed", task);
   EXPECT_FALSE(r.solved);
   EXPECT_TRUE(r.recheck_failed);
   EXPECT_NE(r.error.find("malformed program"), std::string::npos) << r.error;
