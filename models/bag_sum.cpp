@@ -3,10 +3,6 @@
 #include <cstring>
 
 namespace npeps {
-namespace {
-
-using torch::autograd::AutogradContext;
-using torch::autograd::tensor_list;
 
 // out[r] = sum_k table[index[r, k]]; rows of width w.
 void gather_sum(const float* table, const std::int64_t* index, std::int64_t rows, std::int64_t k,
@@ -34,6 +30,11 @@ void scatter_add(const float* grad, const std::int64_t* index, std::int64_t rows
     }
   }
 }
+
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::tensor_list;
 
 struct BagSum : torch::autograd::Function<BagSum> {
   static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& table,

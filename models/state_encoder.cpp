@@ -1,6 +1,8 @@
 #include "models/state_encoder.h"
 
 #include "models/bag_sum.h"
+#include "models/dense_block.h"
+#include "models/dense_chain.h"
 #include "models/var_instances.h"
 
 namespace npeps {
@@ -12,6 +14,18 @@ torch::Tensor long_tensor(std::vector<std::int64_t>& v, std::vector<std::int64_t
   return torch::from_blob(v.data(), shape, torch::kLong)
       .to(dev, /*non_blocking=*/false,
           /*copy=*/true);
+}
+
+std::vector<torch::Tensor> dense_weights(const StateEncoderParts& p) {
+  std::vector<torch::Tensor> w;
+  for (const auto& l : p.dense) w.push_back(l->weight);
+  return w;
+}
+
+std::vector<torch::Tensor> dense_biases(const StateEncoderParts& p) {
+  std::vector<torch::Tensor> b;
+  for (const auto& l : p.dense) b.push_back(l->bias);
+  return b;
 }
 
 // [kVarTableRows, V]: row j*513+t = embedding[t] . W_j (W_j the encoder's
@@ -32,14 +46,23 @@ torch::Tensor var_table(const StateEncoderParts& p, int64_t d) {
   return torch::cat({values, types}, 0);
 }
 
-// The weights rearranged for encode_states (a function of the parameters).
-DerivedWeights derive_weights(const NetOptions& o, const StateEncoderParts& p) {
+// The weights rearranged for encode_states (a function of the parameters):
+// the table, and on the CPU the packed dense weights when `pack` (inference:
+// packing outside the autograd function) or else nothing more; elsewhere the
+// stacks torch's ops read.
+DerivedWeights derive_weights(const NetOptions& o, const StateEncoderParts& p, bool cpu,
+                              bool pack) {
+  DerivedWeights d;
+  d.table = var_table(p, o.embedding_dim);
+  if (cpu) {
+    if (pack) d.packed = pack_dense_weights(dense_weights(p));
+    return d;
+  }
   const int64_t v = o.var_encoder_dim, g = o.dense_growth;
   const int layers = static_cast<int>(p.dense.size());
   // Each dense layer's weight in blocks: the 12 variables' codes, then one
   // block per earlier layer's output.
   std::vector<std::vector<torch::Tensor>> blocks(layers);
-  DerivedWeights d;
   std::vector<torch::Tensor> bias;
   for (int i = 0; i < layers; ++i) {
     std::vector<int64_t> sizes(kStateVars, v);
@@ -54,7 +77,6 @@ DerivedWeights derive_weights(const NetOptions& o, const StateEncoderParts& p) {
     for (int i = from; i < layers; ++i) rows.push_back(blocks[i][block]);
     return torch::cat(rows, 0).t();
   };
-  d.table = var_table(p, o.embedding_dim);
   for (int s = 0; s < kStateVars; ++s) d.slot.push_back(stacked(0, s));
   for (int k = 1; k < layers; ++k) d.later.push_back(stacked(k, kStateVars + k - 1));
   d.bias = torch::cat(bias, 0);
@@ -89,48 +111,44 @@ torch::Tensor encode_states(const NetOptions& o, const StateEncoderParts& p,
   VarInstances vi;
   build_var_instances(tok.data_ptr<int64_t>(), cnt.data_ptr<int64_t>(), b, e, vi);
   const int64_t u = vi.instances(), r = vi.rows;
-  const int layers = static_cast<int>(p.dense.size());
 
   // Without gradients (inference) the rearranged weights are kept until a
   // parameter changes; with gradients they are part of the graph.
+  const bool cpu = dev.is_cpu() && p.var_encoder->weight.scalar_type() == torch::kFloat;
   DerivedWeights fresh;
   const DerivedWeights* w = &fresh;
   if (p.cache && !torch::GradMode::is_enabled()) {
     std::vector<int64_t> key = weights_key(p);
-    if (key != p.cache->key || p.cache->weights.width.empty()) {
-      p.cache->weights = derive_weights(o, p);
+    if (key != p.cache->key || !p.cache->weights.table.defined()) {
+      p.cache->weights = derive_weights(o, p, cpu, /*pack=*/true);
       p.cache->key = std::move(key);
     }
     w = &p.cache->weights;
   } else {
-    fresh = derive_weights(o, p);
+    fresh = derive_weights(o, p, cpu, /*pack=*/false);
   }
 
   // Variable codes of the instances: [U, V].
   const torch::Tensor inst = long_tensor(vi.table_rows, {u, kSlotWidth}, dev);
   const torch::Tensor codes = torch::selu(bag_sum(w->table, inst));
-
-  // Their contributions to every layer, [U, N] (instances are grouped by
-  // slot), summed per example row.
-  std::vector<torch::Tensor> parts;
-  std::vector<int64_t> per_slot;
-  for (int s = 0; s < kStateVars; ++s) per_slot.push_back(vi.slot_start[s + 1] - vi.slot_start[s]);
-  const auto slot_codes = codes.split_with_sizes(per_slot, 0);
-  for (int s = 0; s < kStateVars; ++s)
-    if (per_slot[s] > 0) parts.push_back(torch::mm(slot_codes[s], w->slot[s]));
   const torch::Tensor rows = long_tensor(vi.row_instances, {r, kStateVars}, dev);
-  const torch::Tensor pre_all = bag_sum(torch::cat(parts, 0), rows) + w->bias;
-  std::vector<torch::Tensor> pre = pre_all.split_with_sizes(w->width, 1);  // per layer
 
-  // Dense layers: h_k (the output of layer k-1) is multiplied once by its
-  // blocks of layers k..L-1, and each piece added to that layer's input.
-  torch::Tensor h = torch::selu(pre[0]);
-  for (int k = 1; k < layers; ++k) {
-    const torch::Tensor prod = torch::mm(h, w->later[k - 1]);
-    const auto pieces =
-        prod.split_with_sizes(std::vector<int64_t>(w->width.begin() + k, w->width.end()), 1);
-    for (int j = k; j < layers; ++j) pre[j] = pre[j] + pieces[j - k];
-    h = torch::selu(pre[k]);
+  torch::Tensor h;
+  if (cpu) {
+    h = dense_block(codes, std::vector<int64_t>(vi.slot_start.begin(), vi.slot_start.end()), rows,
+                    dense_weights(p), dense_biases(p), w->packed);
+  } else {
+    // Their contributions to every layer, [U, N] (instances are grouped by
+    // slot), summed per example row, then the layers.
+    std::vector<torch::Tensor> parts;
+    std::vector<int64_t> per_slot;
+    for (int s = 0; s < kStateVars; ++s)
+      per_slot.push_back(vi.slot_start[s + 1] - vi.slot_start[s]);
+    const auto slot_codes = codes.split_with_sizes(per_slot, 0);
+    for (int s = 0; s < kStateVars; ++s)
+      if (per_slot[s] > 0) parts.push_back(torch::mm(slot_codes[s], w->slot[s]));
+    const torch::Tensor pre = bag_sum(torch::cat(parts, 0), rows) + w->bias;
+    h = dense_chain(pre, w->later, w->width);
   }
 
   // Mean over each state's real examples.

@@ -15,7 +15,10 @@
 //  - each dense layer's output is multiplied once by its blocks of all later
 //    layers' weights, instead of every layer re-reading the concatenation of
 //    all earlier outputs (the same products, in fewer and wider matrices);
-//  - only real example rows are computed (no padding examples).
+//  - only real example rows are computed (no padding examples);
+//  - on the CPU the dense block from the instances' codes on is one
+//    autograd function (models/dense_block.h), without the rearranged
+//    weights' copies and small tensors of each step.
 #pragma once
 
 #include <torch/torch.h>
@@ -26,9 +29,12 @@
 
 namespace npeps {
 
-// The parameters rearranged for the fast path (derived from them).
+// The parameters rearranged for the fast path (derived from them). On the
+// CPU the dense block is one autograd function (models/dense_block.h) that
+// reads `packed`; elsewhere torch's ops read the stacks below it.
 struct DerivedWeights {
   torch::Tensor table;               // [20 * 513 + 3, V]
+  torch::Tensor packed;              // CPU, cache only: pack_dense_weights
   std::vector<torch::Tensor> slot;   // per variable: [V, sum of layer widths]
   std::vector<torch::Tensor> later;  // per layer k >= 1: [growth, widths of layers k..]
   torch::Tensor bias;                // all layers' biases

@@ -94,6 +94,32 @@ TEST_P(StateEncoderTest, MatchesTheNetworkAsWrittenWithGradients) {
   EXPECT_EQ(checked, 1 + 2 + 2 * dense_layers);  // embedding weight, encoder and dense layers
 }
 
+// Without gradients the encoder keeps the rearranged (packed) weights
+// between calls: the result must be the one with gradients, and follow a
+// change of the parameters.
+TEST(StateEncoder, InferenceCacheFollowsTheParameters) {
+  NetOptions o;
+  torch::manual_seed(6);
+  PCCoderModule m(o);
+  auto [tokens, counts] = random_batch(16, 5, 12);
+  auto without_grad = [&] {
+    torch::NoGradGuard g;
+    return pccoder_embedding(*m, o, tokens, counts);
+  };
+  const torch::Tensor with_grad = pccoder_embedding(*m, o, tokens, counts).detach();
+  const torch::Tensor cached = without_grad();
+  EXPECT_LT((cached - with_grad).abs().max().item<float>(), 1e-5);
+  EXPECT_TRUE(without_grad().equal(cached));  // the cache itself gives the same
+  {
+    torch::NoGradGuard g;
+    m->named_parameters()["dense3.weight"].add_(0.05);
+  }
+  const torch::Tensor changed = without_grad();
+  const torch::Tensor expected = pccoder_embedding(*m, o, tokens, counts).detach();
+  EXPECT_GT((changed - cached).abs().max().item<float>(), 1e-3);
+  EXPECT_LT((changed - expected).abs().max().item<float>(), 1e-5);
+}
+
 INSTANTIATE_TEST_SUITE_P(DenseDepths, StateEncoderTest, ::testing::Values(2, 10));
 
 }  // namespace
