@@ -18,7 +18,9 @@
 //  - only real example rows are computed (no padding examples);
 //  - on the CPU the dense block from the instances' codes on is one
 //    autograd function (models/dense_block.h), without the rearranged
-//    weights' copies and small tensors of each step.
+//    weights' copies and small tensors of each step; its forward pass reads
+//    all earlier outputs in one product per layer (the backward pass keeps
+//    the per-output products above).
 #pragma once
 
 #include <torch/torch.h>
