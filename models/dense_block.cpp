@@ -125,7 +125,10 @@ struct DenseBlock : torch::autograd::Function<DenseBlock> {
     torch::Tensor dcodes = torch::empty_like(codes);
     for (std::int64_t s = 0; s < slots; ++s) {
       const std::int64_t count = slot_start[s + 1] - slot_start[s];
-      if (count == 0) continue;
+      if (count == 0) {  // no instance in this slot: its weights get no gradient
+        l.slot(dpacked, s).zero_();
+        continue;
+      }
       const torch::Tensor zs = dz.narrow(0, slot_start[s], count);
       torch::Tensor dw = l.slot(dpacked, s);
       torch::mm_out(dw, codes.narrow(0, slot_start[s], count).t(), zs);

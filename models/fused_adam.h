@@ -16,6 +16,14 @@ namespace npeps {
 
 void fused_adam_step(torch::optim::Adam& adam);
 
+// Drops every parameter's gradient (torch's "set to none") instead of
+// zeroing it: the next backward pass then hands each parameter its fresh
+// gradient rather than adding it to zeros, two passes over memory fewer per
+// parameter. An optimizer skips a parameter left without a gradient, so use
+// it only where every parameter gets one each step (or an all-reduce fills
+// the missing ones with zeros, as models/distributed.h does).
+void clear_gradients(torch::optim::Optimizer& optimizer);
+
 // Keeps freed memory in the process (no return of large blocks to the OS
 // and page faults on the next step): training allocates the same tensor
 // sizes every step. Process-wide; called by the trainers.

@@ -28,7 +28,7 @@ std::vector<torch::Tensor> dense_biases(const StateEncoderParts& p) {
   return b;
 }
 
-// [kVarTableRows, V]: row j*513+t = embedding[t] . W_j (W_j the encoder's
+// [kVarTableRows, V]: row t*20+j = embedding[t] . W_j (W_j the encoder's
 // weight block for list position j), row kTypeRowBase+c = type c's code .
 // W_type + bias.
 torch::Tensor var_table(const StateEncoderParts& p, int64_t d) {
@@ -38,10 +38,8 @@ torch::Tensor var_table(const StateEncoderParts& p, int64_t d) {
   // [d, 20*V]: column j*V + o is W[o, j*d + .]
   const torch::Tensor wt =
       blocks[0].reshape({v, kMaxListLength, d}).permute({2, 1, 0}).reshape({d, kMaxListLength * v});
-  const torch::Tensor values = torch::mm(p.embedding->weight, wt)  // [513, 20*V]
-                                   .reshape({kNumValueTokens, kMaxListLength, v})
-                                   .transpose(0, 1)
-                                   .reshape({kTypeRowBase, v});
+  // [513, 20*V] is already [513*20, V] in row t*20+j: a view, no copy.
+  const torch::Tensor values = torch::mm(p.embedding->weight, wt).view({kTypeRowBase, v});
   const torch::Tensor types = torch::addmm(p.var_encoder->bias, p.type_table, blocks[1].t());
   return torch::cat({values, types}, 0);
 }

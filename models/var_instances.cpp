@@ -76,7 +76,7 @@ void build_var_instances(const std::int64_t* tokens, const std::int64_t* counts,
     for (int j = 0; j < kMaxListLength; ++j) {
       const std::int64_t x = t[1 + j];
       if (x < 0 || x >= kNumValueTokens) throw std::invalid_argument("bad value token");
-      o[1 + j] = std::int64_t{j} * kNumValueTokens + x;
+      o[1 + j] = x * kMaxListLength + j;
     }
   }
 }

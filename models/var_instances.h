@@ -20,7 +20,9 @@
 namespace npeps {
 
 // Token rows of the fused embedding table: value token t at list position j
-// is row j * kNumValueTokens + t; type code c is row kTypeRowBase + c.
+// is row t * kMaxListLength + j (so the table's value rows are one matrix
+// product [tokens, positions * V] read as rows, without a copy); type code c
+// is row kTypeRowBase + c.
 inline constexpr std::int64_t kTypeRowBase = std::int64_t{kMaxListLength} * kNumValueTokens;
 inline constexpr std::int64_t kVarTableRows = kTypeRowBase + 3;
 

@@ -38,5 +38,29 @@ TEST(FusedAdam, MatchesTorchAdamOverSeveralSteps) {
   EXPECT_LT((s.exp_avg_sq() - t.exp_avg_sq()).abs().max().item<float>() / scale, 1e-4);
 }
 
+TEST(FusedAdam, ClearedGradientsGiveTheSameStepsAsZeroedOnes) {
+  torch::manual_seed(4);
+  torch::nn::Linear a(6, 4), b(6, 4);
+  {
+    torch::NoGradGuard g;
+    b->weight.copy_(a->weight);
+    b->bias.copy_(a->bias);
+  }
+  torch::optim::Adam za(a->parameters(), torch::optim::AdamOptions(0.01));
+  torch::optim::Adam cb(b->parameters(), torch::optim::AdamOptions(0.01));
+  for (int step = 0; step < 5; ++step) {
+    const torch::Tensor x = torch::randn({8, 6});
+    za.zero_grad();
+    clear_gradients(cb);
+    for (const auto& p : b->parameters()) ASSERT_FALSE(p.grad().defined());
+    a(x).pow(2).sum().backward();
+    b(x).pow(2).sum().backward();
+    fused_adam_step(za);
+    fused_adam_step(cb);
+  }
+  EXPECT_TRUE(torch::equal(a->weight, b->weight));
+  EXPECT_TRUE(torch::equal(a->bias, b->bias));
+}
+
 }  // namespace
 }  // namespace npeps
