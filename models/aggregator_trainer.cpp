@@ -12,6 +12,7 @@
 #include "models/distributed_internal.h"
 #include "models/encoding.h"
 #include "models/fused_adam.h"
+#include "models/heap.h"
 #include "models/trace.h"
 
 namespace npeps {

@@ -1,7 +1,5 @@
 #include "models/fused_adam.h"
 
-#include <malloc.h>
-
 #include <cmath>
 #include <memory>
 
@@ -66,15 +64,6 @@ void fused_adam_step(torch::optim::Adam& adam) {
 void clear_gradients(torch::optim::Optimizer& optimizer) {
   for (auto& group : optimizer.param_groups())
     for (auto& p : group.params()) p.mutable_grad().reset();
-}
-
-void keep_freed_memory() {
-  static const bool once = [] {
-    mallopt(M_MMAP_THRESHOLD, 1 << 30);
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    return true;
-  }();
-  (void)once;
 }
 
 }  // namespace npeps

@@ -24,9 +24,4 @@ void fused_adam_step(torch::optim::Adam& adam);
 // the missing ones with zeros, as models/distributed.h does).
 void clear_gradients(torch::optim::Optimizer& optimizer);
 
-// Keeps freed memory in the process (no return of large blocks to the OS
-// and page faults on the next step): training allocates the same tensor
-// sizes every step. Process-wide; called by the trainers.
-void keep_freed_memory();
-
 }  // namespace npeps

@@ -1,33 +1,14 @@
 #include "models/pccoder_policy.h"
 
-#include <malloc.h>
-
 #include "models/checkpoint.h"
+#include "models/heap.h"
 #include "models/pccoder_module.h"
 
 namespace npeps {
-namespace {
-
-// Every forward pass allocates and frees activation buffers of up to
-// hundreds of MB (beams of thousands of states). With glibc's defaults they
-// are mmapped and unmapped each time and come back as fresh zeroed pages:
-// perf showed 27% of a pccoder search in the kernel's clear_page. Serving
-// them from the heap and never trimming it keeps the pages (the process
-// stays at its peak size, which a search process reaches anyway).
-void keep_freed_memory_in_heap() {
-  static const bool done = [] {
-    mallopt(M_MMAP_MAX, 0);
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    return true;
-  }();
-  (void)done;
-}
-
-}  // namespace
 
 PCCoderPolicy::PCCoderPolicy(PCCoderNet net, const PCCoderPolicyOptions& options)
     : net_(std::move(net)) {
-  keep_freed_memory_in_heap();
+  keep_freed_memory();
   set_torch_threads(options.threads);
   if (options.use_cuda && !net_.on_cuda() && torch::cuda::is_available()) {
     net_.impl().device = torch::Device(torch::kCUDA);
