@@ -6,14 +6,17 @@
 namespace npeps {
 namespace {
 
+// `to` starts from `from`'s weights, so two optimizers can be compared.
+void copy_weights(const torch::nn::Linear& from, torch::nn::Linear& to) {
+  torch::NoGradGuard g;
+  to->weight.copy_(from->weight);
+  to->bias.copy_(from->bias);
+}
+
 TEST(FusedAdam, MatchesTorchAdamOverSeveralSteps) {
   torch::manual_seed(3);
   torch::nn::Linear a(7, 5), b(7, 5);
-  {
-    torch::NoGradGuard g;
-    b->weight.copy_(a->weight);
-    b->bias.copy_(a->bias);
-  }
+  copy_weights(a, b);
   torch::optim::Adam ta(a->parameters(), torch::optim::AdamOptions(0.01));
   torch::optim::Adam fa(b->parameters(), torch::optim::AdamOptions(0.01));
   for (int step = 0; step < 20; ++step) {
@@ -41,11 +44,7 @@ TEST(FusedAdam, MatchesTorchAdamOverSeveralSteps) {
 TEST(FusedAdam, ClearedGradientsGiveTheSameStepsAsZeroedOnes) {
   torch::manual_seed(4);
   torch::nn::Linear a(6, 4), b(6, 4);
-  {
-    torch::NoGradGuard g;
-    b->weight.copy_(a->weight);
-    b->bias.copy_(a->bias);
-  }
+  copy_weights(a, b);
   torch::optim::Adam za(a->parameters(), torch::optim::AdamOptions(0.01));
   torch::optim::Adam cb(b->parameters(), torch::optim::AdamOptions(0.01));
   for (int step = 0; step < 5; ++step) {
