@@ -97,6 +97,8 @@ void add_train_aggregator_command(CLI::App& app, int& exit_code) {
   sub->add_option("--out", o->checkpoint_path, "best checkpoint (last epoch: <out>.last)")
       ->required();
   sub->add_flag("--resume", o->resume, "continue from <out>.last when it exists");
+  sub->add_option("--init", o->init_from,
+                  "start from this aggregator's weights (same architecture; fresh optimizer)");
   sub->add_option("--epochs", o->epochs, "epochs at most")->capture_default_str();
   sub->add_option("--patience", o->patience, "early stopping patience, epochs (0 = off)")
       ->capture_default_str();

@@ -440,6 +440,13 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
     best = l.header.metrics.value("best_loss", INFINITY);
     best_acc = l.header.metrics.value("best_val_acc", 0.0);
     bad_epochs = l.header.metrics.value("bad_epochs", 0);
+  } else if (!o.init_from.empty()) {
+    LoadedAggregator l = load_aggregator(o.init_from, cuda);
+    if (!(l.header.architecture == o.model))
+      throw CheckpointError("--init checkpoint '" + o.init_from +
+                            "' has another architecture: " + to_json(l.header.architecture).dump() +
+                            ", expected " + to_json(o.model).dump());
+    model = std::make_unique<CrossAggregator>(std::move(l.model));
   } else {
     model = std::make_unique<CrossAggregator>(o.model, o.seed, &global.net, cuda);
   }

@@ -71,6 +71,9 @@ struct AggregatorTrainOptions {
   // <checkpoint_path>.last after every epoch (what --resume continues).
   std::string checkpoint_path;
   bool resume = false;
+  // A new run (not resumed) starts from this aggregator's weights (same
+  // architecture as `model`; fresh optimizer); empty = random init.
+  std::string init_from;
   std::string log_path;     // one JSON object per epoch; empty = none
   int progress_every = 20;  // batches between progress callbacks
   std::function<void(const AggregatorTrainProgress&)> progress;

@@ -251,5 +251,51 @@ TEST(AggregatorTrainer, TrainsCheckpointsAndResumes) {
   std::filesystem::remove_all(dir);
 }
 
+// --init: a new run starts from another aggregator's weights. With a zero
+// learning rate the weights never move, so the run's validation loss is the
+// initial model's: the trained model's best, not a fresh model's.
+TEST(AggregatorTrainer, InitStartsFromTheGivenWeights) {
+  const auto dir = test::temp_dir("aggregator_init");
+  PCCoderNet global(test::tiny_net(), 3), pen(test::tiny_net(), 4);
+  save_checkpoint((dir / "g.ckpt").string(), global, CheckpointHeader{});
+  save_checkpoint((dir / "pe.ckpt").string(), pen, CheckpointHeader{});
+  const std::string data = (dir / "inst.jsonl").string();
+  {
+    std::ofstream f(data);
+    int i = 0;
+    for (const std::string& prog : test::sample_programs()) {
+      const Task t = test::make_task(prog, 3, 10 + i);
+      f << test::aggregator_instance_line(t, prog, "t" + std::to_string(i++)) << "\n";
+    }
+  }
+  AggregatorTrainOptions o;
+  o.data_files = {data};
+  o.validation_fraction = 0.25;
+  o.global_checkpoint = (dir / "g.ckpt").string();
+  o.pe_checkpoint = (dir / "pe.ckpt").string();
+  o.model = tiny_agg();
+  o.batch_size = 2;
+  o.use_cuda = false;
+  o.epochs = 4;
+  o.learning_rate = 1e-2;
+  o.checkpoint_path = (dir / "trained.ckpt").string();
+  const double trained = train_aggregator(o).best_val_loss;
+
+  o.epochs = 1;
+  o.learning_rate = 0;
+  o.checkpoint_path = (dir / "fresh.ckpt").string();
+  const double fresh = train_aggregator(o).best_val_loss;
+  o.init_from = (dir / "trained.ckpt").string();
+  o.checkpoint_path = (dir / "init.ckpt").string();
+  const double init = train_aggregator(o).best_val_loss;
+  EXPECT_NEAR(init, trained, 1e-5 * std::abs(trained));
+  EXPECT_GT(std::abs(init - fresh), 1e-3);
+  // Another architecture is refused.
+  o.model.heads = 4;
+  o.checkpoint_path = (dir / "other.ckpt").string();
+  EXPECT_THROW(train_aggregator(o), CheckpointError);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace npeps
