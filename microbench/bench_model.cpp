@@ -6,16 +6,23 @@
 //
 //   build/bench/bench_model                      # all
 //   OPENBLAS_NUM_THREADS=1 build/bench/bench_model --benchmark_filter=Train
-// The counter "states/s" is the number to read.
+// The counter "states/s" is the number to read; the inference benchmarks
+// also give "GFLOP/s", the matrix products' arithmetic rate (2 flops per
+// multiply-add, counted from the batch's distinct variables; the gathers,
+// SELU and softmax are not counted), to compare with the core's peak.
 #include <benchmark/benchmark.h>
 
 #include <random>
 #include <span>
 
+#include "dsl/ops.h"
 #include "dsl/parser.h"
+#include "dsl/statement_space.h"
+#include "models/encoding.h"
 #include "models/pccoder_policy.h"
 #include "models/pccoder_trainer.h"
 #include "models/trace.h"
+#include "models/var_instances.h"
 
 namespace npeps {
 namespace {
@@ -83,6 +90,29 @@ BENCHMARK(BM_TrainStep)
     ->UseRealTime()
     ->MeasureProcessCPUTime();
 
+// Multiply-adds of one forward pass over `batch` in the matrix products
+// (models/state_encoder.cpp): each distinct variable's code times every
+// layer's weight block for its slot; each (state, example) row's earlier
+// layer outputs times the later layers' blocks; each state's code times
+// the three heads.
+double forward_flops(std::span<const PartialProgram> batch, const NetOptions& n) {
+  EncodedBatch enc;
+  encode_batch(batch, enc);
+  std::vector<std::int64_t> tokens(enc.tokens.begin(), enc.tokens.end());
+  std::vector<std::int64_t> counts(enc.example_count.begin(), enc.example_count.end());
+  VarInstances vi;
+  build_var_instances(tokens.data(), counts.data(), enc.batch, enc.examples, vi);
+  const double g = n.dense_growth, h = n.hidden_dim, inner = n.dense_layers - 1;
+  const double widths = inner * g + h;  // outputs of all layers
+  double per_row = inner * g * h;       // last layer: every inner output
+  for (int i = 1; i < n.dense_layers - 1; ++i) per_row += i * g * g;
+  const double heads = h * (kNumStatements + kNumSlots + kNumOperators);
+  const double mac = static_cast<double>(vi.instances()) * n.var_encoder_dim * widths +
+                     static_cast<double>(vi.rows) * per_row +
+                     static_cast<double>(enc.batch) * heads;
+  return 2 * mac;
+}
+
 // Scores `batch` with a fresh network once per iteration.
 void run_inference(benchmark::State& state, std::span<const PartialProgram> batch) {
   PCCoderPolicyOptions o;
@@ -95,6 +125,9 @@ void run_inference(benchmark::State& state, std::span<const PartialProgram> batc
   }
   state.counters["states/s"] = benchmark::Counter(
       static_cast<double>(state.iterations()) * static_cast<double>(batch.size()),
+      benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * forward_flops(batch, NetOptions{}) * 1e-9,
       benchmark::Counter::kIsRate);
 }
 
