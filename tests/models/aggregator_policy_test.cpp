@@ -31,6 +31,17 @@ std::vector<double> softmax(const float* x, int n) {
 
 PEProgram pe(const std::string& program, double score) { return {parse_compact(program), score}; }
 
+// One instance line per sample program (3 examples each), ids t0, t1, ...
+void write_sample_instances(std::ofstream& f) {
+  int i = 0;
+  for (const std::string& prog : test::sample_programs()) {
+    const Task t = test::make_task(prog, 3, 10 + i);
+    std::string id = "t";
+    id += std::to_string(i++);
+    f << test::aggregator_instance_line(t, prog, id) << "\n";
+  }
+}
+
 TEST(AggregatorKeys, ReplayEveryExampleAndStopAfterAFailure) {
   // HEAD of [] is NULL; TAKE then fails on that example.
   const std::vector<PEProgram> sols = {pe("LIST|HEAD,0|TAKE,1,0|SORT,2", 0.5)};
@@ -198,11 +209,7 @@ TEST(AggregatorTrainer, TrainsCheckpointsAndResumes) {
   const std::string data = (dir / "inst.jsonl").string();
   {
     std::ofstream f(data);
-    int i = 0;
-    for (const std::string& prog : test::sample_programs()) {
-      const Task t = test::make_task(prog, 3, 10 + i);
-      f << test::aggregator_instance_line(t, prog, "t" + std::to_string(i++)) << "\n";
-    }
+    write_sample_instances(f);
     f << "not json\n";
     f << R"({"id":"none","examples":[{"inputs":[[1]],"output":[1]}],"program":"LIST|SORT,0","pe_solutions":[]})"
       << "\n";
@@ -262,11 +269,7 @@ TEST(AggregatorTrainer, InitStartsFromTheGivenWeights) {
   const std::string data = (dir / "inst.jsonl").string();
   {
     std::ofstream f(data);
-    int i = 0;
-    for (const std::string& prog : test::sample_programs()) {
-      const Task t = test::make_task(prog, 3, 10 + i);
-      f << test::aggregator_instance_line(t, prog, "t" + std::to_string(i++)) << "\n";
-    }
+    write_sample_instances(f);
   }
   AggregatorTrainOptions o;
   o.data_files = {data};
