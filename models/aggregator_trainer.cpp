@@ -428,12 +428,17 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
   std::int64_t steps = 0;
   double best = INFINITY, best_acc = 0;
   const bool resuming = o.resume && std::filesystem::exists(last_path);
-  if (resuming) {
-    LoadedAggregator l = load_aggregator(last_path, cuda);
+  // A saved aggregator to continue from, refused unless it has o.model's architecture.
+  auto load_same_architecture = [&](const std::string& path, const std::string& what) {
+    LoadedAggregator l = load_aggregator(path, cuda);
     if (!(l.header.architecture == o.model))
-      throw CheckpointError("checkpoint '" + last_path +
+      throw CheckpointError(what + "'" + path +
                             "' has another architecture: " + to_json(l.header.architecture).dump() +
                             ", expected " + to_json(o.model).dump());
+    return l;
+  };
+  if (resuming) {
+    LoadedAggregator l = load_same_architecture(last_path, "checkpoint ");
     model = std::make_unique<CrossAggregator>(std::move(l.model));
     start_epoch = l.header.epoch;
     steps = l.header.step;
@@ -441,12 +446,8 @@ AggregatorTrainReport train_aggregator(const AggregatorTrainOptions& o) {
     best_acc = l.header.metrics.value("best_val_acc", 0.0);
     bad_epochs = l.header.metrics.value("bad_epochs", 0);
   } else if (!o.init_from.empty()) {
-    LoadedAggregator l = load_aggregator(o.init_from, cuda);
-    if (!(l.header.architecture == o.model))
-      throw CheckpointError("--init checkpoint '" + o.init_from +
-                            "' has another architecture: " + to_json(l.header.architecture).dump() +
-                            ", expected " + to_json(o.model).dump());
-    model = std::make_unique<CrossAggregator>(std::move(l.model));
+    model = std::make_unique<CrossAggregator>(
+        load_same_architecture(o.init_from, "--init checkpoint ").model);
   } else {
     model = std::make_unique<CrossAggregator>(o.model, o.seed, &global.net, cuda);
   }

@@ -200,12 +200,28 @@ TEST(AggregatorPolicy, TrainingAndInferenceBuildTheSameKeys) {
   EXPECT_EQ(prep.depths, (std::vector<int>{0, 1, 2, 3}));
 }
 
-// Hand-made instance files -> trainer: checkpoints, log, resume.
-TEST(AggregatorTrainer, TrainsCheckpointsAndResumes) {
-  const auto dir = test::temp_dir("aggregator_train");
+// Tiny global and PE checkpoints saved in `dir`, and trainer options on
+// them (a tiny aggregator, batch 2, learning rate 1e-2, on the CPU); the
+// data files are left to the caller.
+AggregatorTrainOptions tiny_trainer_options(const std::filesystem::path& dir) {
   PCCoderNet global(test::tiny_net(), 3), pen(test::tiny_net(), 4);
   save_checkpoint((dir / "g.ckpt").string(), global, CheckpointHeader{});
   save_checkpoint((dir / "pe.ckpt").string(), pen, CheckpointHeader{});
+  AggregatorTrainOptions o;
+  o.validation_fraction = 0.25;
+  o.global_checkpoint = (dir / "g.ckpt").string();
+  o.pe_checkpoint = (dir / "pe.ckpt").string();
+  o.model = tiny_agg();
+  o.batch_size = 2;
+  o.learning_rate = 1e-2;
+  o.use_cuda = false;
+  return o;
+}
+
+// Hand-made instance files -> trainer: checkpoints, log, resume.
+TEST(AggregatorTrainer, TrainsCheckpointsAndResumes) {
+  const auto dir = test::temp_dir("aggregator_train");
+  AggregatorTrainOptions o = tiny_trainer_options(dir);
   const std::string data = (dir / "inst.jsonl").string();
   {
     std::ofstream f(data);
@@ -219,16 +235,8 @@ TEST(AggregatorTrainer, TrainsCheckpointsAndResumes) {
   EXPECT_EQ(inst.size(), test::sample_programs().size() + 1);
   EXPECT_EQ(errors.size(), 1u);
 
-  AggregatorTrainOptions o;
   o.data_files = {data};
-  o.validation_fraction = 0.25;
-  o.global_checkpoint = (dir / "g.ckpt").string();
-  o.pe_checkpoint = (dir / "pe.ckpt").string();
-  o.model = tiny_agg();
   o.epochs = 3;
-  o.batch_size = 2;
-  o.learning_rate = 1e-2;
-  o.use_cuda = false;
   o.checkpoint_path = (dir / "agg.ckpt").string();
   o.log_path = (dir / "log.jsonl").string();
   const AggregatorTrainReport r = train_aggregator(o);
@@ -263,24 +271,14 @@ TEST(AggregatorTrainer, TrainsCheckpointsAndResumes) {
 // initial model's: the trained model's best, not a fresh model's.
 TEST(AggregatorTrainer, InitStartsFromTheGivenWeights) {
   const auto dir = test::temp_dir("aggregator_init");
-  PCCoderNet global(test::tiny_net(), 3), pen(test::tiny_net(), 4);
-  save_checkpoint((dir / "g.ckpt").string(), global, CheckpointHeader{});
-  save_checkpoint((dir / "pe.ckpt").string(), pen, CheckpointHeader{});
+  AggregatorTrainOptions o = tiny_trainer_options(dir);
   const std::string data = (dir / "inst.jsonl").string();
   {
     std::ofstream f(data);
     write_sample_instances(f);
   }
-  AggregatorTrainOptions o;
   o.data_files = {data};
-  o.validation_fraction = 0.25;
-  o.global_checkpoint = (dir / "g.ckpt").string();
-  o.pe_checkpoint = (dir / "pe.ckpt").string();
-  o.model = tiny_agg();
-  o.batch_size = 2;
-  o.use_cuda = false;
   o.epochs = 4;
-  o.learning_rate = 1e-2;
   o.checkpoint_path = (dir / "trained.ckpt").string();
   const double trained = train_aggregator(o).best_val_loss;
 
