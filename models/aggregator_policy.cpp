@@ -1,22 +1,12 @@
 #include "models/aggregator_policy.h"
 
+#include <torch/torch.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
 namespace npeps {
-namespace {
-
-// Softmax of one row of logits into `p` (double).
-void softmax(const float* logits, int n, double* p) {
-  double mx = -INFINITY;
-  for (int i = 0; i < n; ++i) mx = std::max(mx, static_cast<double>(logits[i]));
-  double z = 0;
-  for (int i = 0; i < n; ++i) z += p[i] = std::exp(logits[i] - mx);
-  for (int i = 0; i < n; ++i) p[i] /= z;
-}
-
-}  // namespace
 
 AggregatorPolicy::AggregatorPolicy(PCCoderNet& global, CrossAggregator* aggregator,
                                    PCCoderNet* key_encoder, const AggregatorPolicyOptions& options)
@@ -66,31 +56,43 @@ void AggregatorPolicy::evaluate(std::span<const PartialProgram> batch, PolicyOut
     for (std::size_t i = 0; i < n; ++i) depths_[i] = batch[i].depth;
     aggregator_->predict(embedding_, depths_, ca_logits_);
   }
+  // In log space, vectorised over the whole batch (torch's kernels):
+  //   log p = logaddexp(log(1 - alpha) + log_softmax(global),
+  //                     log(alpha) + log_softmax(aggregate)).
+  torch::InferenceMode guard;
   const double a = options_.alpha;
-  mix_.resize(2 * kNumStatements);
-  double* pg = mix_.data();
-  double* pa = mix_.data() + kNumStatements;
+  const auto rows = [n](float* p) {
+    return torch::from_blob(p, {static_cast<int64_t>(n), kNumStatements});
+  };
+  torch::Tensor lp = rows(out.statement_logprob.data());
+  const torch::Tensor lg = torch::log_softmax(rows(global_out_.statement_logits.data()), 1);
+  if (have_keys) {
+    const torch::Tensor la = torch::log_softmax(rows(ca_logits_.data()), 1);
+    torch::logaddexp_out(lp, lg + std::log1p(-a), la + std::log(a));
+    return;
+  }
+  lp.copy_(lg);
+  if (attention) return;  // no PE solution: the global policy alone
+  // Sum / Mean: the aggregate is nonzero on the few statements the PE
+  // programs have at the entry's depth; everywhere else p = (1 - a) p_global.
+  const double log_rest = std::log1p(-a);
   for (std::size_t i = 0; i < n; ++i) {
-    softmax(global_out_.statement_logits.data() + i * kNumStatements, kNumStatements, pg);
-    bool aggregate = false;
-    if (have_keys) {
-      softmax(ca_logits_.data() + i * kNumStatements, kNumStatements, pa);
-      aggregate = true;
-    } else if (!attention) {
-      const int d = batch[i].depth;
-      if (d >= 0 && static_cast<std::size_t>(d) < step_statements_.size() &&
-          !step_statements_[d].empty()) {
-        std::fill(pa, pa + kNumStatements, 0.0);
-        const auto& st = step_statements_[d];
-        const double w = options_.aggregation == Aggregation::Mean ? 1.0 / st.size() : 1.0;
-        for (StatementIndex s : st) pa[s] += w;
-        aggregate = true;
-      }
-    }
-    float* lp = out.statement_logprob.data() + i * kNumStatements;
+    const int d = batch[i].depth;
+    if (d < 0 || static_cast<std::size_t>(d) >= step_statements_.size() ||
+        step_statements_[d].empty())
+      continue;
+    float* row = out.statement_logprob.data() + i * kNumStatements;
+    const auto& st = step_statements_[d];
+    const double w = options_.aggregation == Aggregation::Mean ? 1.0 / st.size() : 1.0;
+    mix_.assign(kNumStatements, 0.0);
+    for (StatementIndex s : st) mix_[s] += w;
     for (int s = 0; s < kNumStatements; ++s) {
-      const double p = aggregate ? a * pa[s] + (1 - a) * pg[s] : pg[s];
-      lp[s] = p > 0 ? static_cast<float>(std::log(p)) : -INFINITY;
+      if (mix_[s] > 0) {
+        const double p = a * mix_[s] + (1 - a) * std::exp(static_cast<double>(row[s]));
+        row[s] = static_cast<float>(std::log(p));
+      } else {
+        row[s] = a < 1 ? static_cast<float>(row[s] + log_rest) : -INFINITY;
+      }
     }
   }
 }

@@ -65,7 +65,7 @@ class AggregatorPolicy final : public Policy {
   NetOutput global_out_;
   std::vector<float> embedding_, ca_logits_;
   std::vector<int> depths_;
-  std::vector<double> mix_;
+  std::vector<double> mix_;  // Sum/Mean: one row of the aggregate
 };
 
 }  // namespace npeps
