@@ -25,6 +25,12 @@ std::unique_ptr<Solver> make_npeps_solver(const SolverConfig&, NPEPSVariant) {
 #else
 namespace {
 
+bool same_examples(const std::vector<Example>& a, const std::vector<Example>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Example& x, const Example& y) {
+    return x.inputs == y.inputs && x.output == y.output;
+  });
+}
+
 class NPEPSSolver final : public Solver {
  public:
   NPEPSSolver(const SolverConfig& cfg, NPEPSVariant variant, const NPEPSOptions& options)
@@ -74,10 +80,15 @@ class NPEPSSolver final : public Solver {
     }
   }
 
-  // The global policy's order: the aggregator with no PE solutions.
+  // The global policy's order (the aggregator with no PE solutions), with
+  // the operators of the PE solutions of the last solve() on these examples
+  // first (search/policy_order.h): the exhaustive phase asks after its
+  // guided step, which ran the PE phase.
   std::vector<OperatorId> operator_order(const std::vector<Example>& examples) override {
     policy_->set_solutions(examples, {});
-    return operators_by_policy(examples, *policy_);
+    const std::vector<OperatorId> order = operators_by_policy(examples, *policy_);
+    if (!same_examples(examples, pe_examples_)) return order;
+    return used_operators_first(pe_programs_, order);
   }
 
   SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {
@@ -101,6 +112,9 @@ class NPEPSSolver final : public Solver {
                                         static_cast<double>(examples.size())));
     }
     const PerExampleResult r = per_example_search(examples, pe_ptrs_, pe, limits);
+    pe_examples_ = examples;
+    pe_programs_.clear();
+    for (const PESolution& s : r.solutions) pe_programs_.push_back(s.program);
     SearchResult out;
     out.stats = r.stats;
     if (r.full_solution) {
@@ -129,6 +143,9 @@ class NPEPSSolver final : public Solver {
   std::vector<std::unique_ptr<Policy> > pe_policies_;
   std::vector<Policy*> pe_ptrs_;
   std::unique_ptr<AggregatorPolicy> policy_;
+  // The last PE phase: its task's examples and every PE solution it found.
+  std::vector<Example> pe_examples_;
+  std::vector<Program> pe_programs_;
 };
 
 }  // namespace

@@ -105,8 +105,6 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
       });
   if (r.solved() || out_of_time(limits)) return finish(std::move(r));
   out.stats += r.stats;
-  // Past the cheap lengths: the policy's operator order from here on.
-  const std::vector<OperatorId> order = policy_order(o, out.stats);
 
   // 2. The guided search's first share.
   SearchLimits first = limits;
@@ -114,6 +112,9 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
   r = guided(first);
   if (r.solved() || out_of_time(limits)) return finish(std::move(r));
   out.stats += r.stats;
+  // Past the cheap lengths: the policy's operator order from here on, asked
+  // for after the guided search, which may inform it (its PE solutions).
+  const std::vector<OperatorId> order = policy_order(o, out.stats);
 
   // 3. The enumerator again, from the first length it has not searched
   // whole, to the deadline.

@@ -40,8 +40,11 @@ struct ExhaustivePhaseOptions {
   // (EnumeratorOptions::operator_order; under a node budget alone, from
   // the start): guided methods pass their policy's (search/policy_order.h),
   // which the phase interleaves with id order as a hedge.
-  // Called at most once, and only when step 1 found nothing, so a task the
-  // cheap lengths solve costs no model call. Empty: operator id order.
+  // Under a deadline it is called at most once, after step 2 and only when
+  // steps 1 and 2 found nothing, so a task they solve costs no model call
+  // and the order may use what the guided search learned (the N-PEPS
+  // methods put their PE solutions' operators first). Empty: operator id
+  // order.
   std::function<std::vector<OperatorId>()> operator_order;
   int max_length = 12;          // longest program the enumerator tries
   double unlimited_enum_s = 5;  // the enumerator's time when the search has no limit

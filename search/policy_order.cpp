@@ -34,6 +34,18 @@ std::vector<OperatorId> operators_by_policy(const std::vector<Example>& examples
   return order;
 }
 
+std::vector<OperatorId> used_operators_first(std::span<const Program> programs,
+                                             const std::vector<OperatorId>& order) {
+  std::vector<int> uses(order.size(), 0);
+  for (const Program& p : programs)
+    for (const Statement& s : p.statements)
+      if (static_cast<std::size_t>(s.op) < uses.size()) uses[s.op] += 1;
+  std::vector<OperatorId> out = order;
+  std::stable_sort(out.begin(), out.end(),
+                   [&](OperatorId a, OperatorId b) { return uses[a] > uses[b]; });
+  return out;
+}
+
 std::vector<OperatorId> interleave_orders(const std::vector<OperatorId>& first,
                                           const std::vector<OperatorId>& second) {
   std::vector<OperatorId> out;

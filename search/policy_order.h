@@ -3,6 +3,7 @@
 // probability of their best statement at the task's initial state.
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "dsl/program.h"
@@ -14,6 +15,16 @@ namespace npeps {
 // policy call on the initial state of `examples` (which must share input
 // count and types, as for any search).
 std::vector<OperatorId> operators_by_policy(const std::vector<Example>& examples, Policy& policy);
+
+// `order` with the operators that `programs` use moved to the front, the
+// most used (counted over their statements) leading, ties kept in
+// `order`'s order; the other operators follow in `order`'s order. The
+// N-PEPS methods rank the enumerator's operators this way by their PE
+// solutions (api/npeps_solver.cpp): a program that satisfies one example
+// often shares its operators with one that satisfies them all. `order`
+// must be a permutation of the operator ids.
+std::vector<OperatorId> used_operators_first(std::span<const Program> programs,
+                                             const std::vector<OperatorId>& order);
 
 // A hedge between two operator orders: their entries alternate, `first`'s
 // leading, each operator at its first appearance. An operator at position

@@ -158,22 +158,28 @@ TEST(ExhaustivePhase, TheEnumeratorResumesAfterTheGuidedShare) {
   EXPECT_EQ(r.stats.nodes, enumerate(ex, {}, {}).stats.nodes);
 }
 
-// The policy's order costs a model call, made only past the cheap lengths.
-TEST(ExhaustivePhase, TheOperatorOrderIsAskedForOnlyWhenTheCheapLengthsFail) {
+// The policy's order costs a model call, made only past the cheap lengths
+// and after the guided step (whose PE solutions may inform it).
+TEST(ExhaustivePhase, TheOperatorOrderIsAskedForOnlyAfterTheCheapLengthsAndTheGuidedStepFail) {
   ExhaustivePhaseOptions o;
-  int asked = 0;
+  int asked = 0, guided = 0;
   o.operator_order = [&] {
     ++asked;
+    EXPECT_EQ(guided, 1) << "asked for before the guided step ran";
     std::vector<OperatorId> reversed;
     for (int k = kNumOperators - 1; k >= 0; --k) reversed.push_back(static_cast<OperatorId>(k));
     return reversed;
   };
-  auto nothing = [](const SearchLimits&) { return SearchResult{}; };
+  auto nothing = [&](const SearchLimits&) {
+    ++guided;
+    return SearchResult{};
+  };
   const SearchResult easy =
       exhaustive_then(take_then_sort(), SearchLimits::with_timeout(5), o, nothing);
   ASSERT_TRUE(easy.solved());
   EXPECT_EQ(asked, 0);
   EXPECT_EQ(easy.stats.model_calls, 0u);
+  EXPECT_EQ(guided, 0);
   const SearchResult hard =
       exhaustive_then(unreachable(), SearchLimits::with_timeout(0.5), o, nothing);
   EXPECT_FALSE(hard.solved());

@@ -72,6 +72,49 @@ TEST(PolicyOrder, TheEnumeratorStillFindsWhatThePolicyRanksLast) {
   EXPECT_LT(ranked_first.stats.nodes, ranked_last.stats.nodes);
 }
 
+TEST(PolicyOrder, UsedOperatorsComeFirstMostUsedLeading) {
+  const OperatorId sort = stmt(F::Sort, L::None, 0).op, rev = stmt(F::Reverse, L::None, 0).op,
+                   sum = stmt(F::Sum, L::None, 0).op;
+  const std::vector<Program> pe = {
+      Program{{Type::List}, {stmt(F::Sort, L::None, 0), stmt(F::Reverse, L::None, 1)}},
+      Program{{Type::List}, {stmt(F::Sort, L::None, 0), stmt(F::Sum, L::None, 1)}}};
+  std::vector<OperatorId> reversed = id_order();
+  std::reverse(reversed.begin(), reversed.end());
+  const std::vector<OperatorId> out = used_operators_first(pe, reversed);
+  ASSERT_EQ(out.size(), reversed.size());
+  EXPECT_EQ(out[0], sort);  // used twice
+  // Reverse and Sum, used once each, in the given order's order.
+  const bool rev_first = std::find(reversed.begin(), reversed.end(), rev) <
+                         std::find(reversed.begin(), reversed.end(), sum);
+  EXPECT_EQ(out[1], rev_first ? rev : sum);
+  EXPECT_EQ(out[2], rev_first ? sum : rev);
+  // The rest: the given order without those three.
+  std::vector<OperatorId> rest;
+  for (OperatorId id : reversed)
+    if (id != sort && id != rev && id != sum) rest.push_back(id);
+  EXPECT_EQ(std::vector<OperatorId>(out.begin() + 3, out.end()), rest);
+  // No programs: the order unchanged.
+  EXPECT_EQ(used_operators_first({}, reversed), reversed);
+}
+
+TEST(PolicyOrder, AProgramThatUsesThePESolutionsOperatorsIsFoundSooner) {
+  // The policy ranks REVERSE last; a PE solution that uses it (for one
+  // example) brings it to the front, and the enumerator finds the task's
+  // program in fewer nodes.
+  const auto ex = reverse_task();
+  FavourPolicy wrong(F::Sort, F::Reverse);
+  const std::vector<Program> pe = {
+      Program{{Type::List}, {stmt(F::Reverse, L::None, 0), stmt(F::Head, L::None, 1)}}};
+  EnumeratorOptions o;
+  o.operator_order = operators_by_policy(ex, wrong);
+  const SearchResult by_policy = enumerate(ex, o, {});
+  o.operator_order = used_operators_first(pe, operators_by_policy(ex, wrong));
+  const SearchResult informed = enumerate(ex, o, {});
+  ASSERT_TRUE(by_policy.solved() && informed.solved());
+  EXPECT_LT(informed.stats.nodes, by_policy.stats.nodes);
+  EXPECT_EQ(*informed.program, *by_policy.program);
+}
+
 TEST(PolicyOrder, InterleavingKeepsEveryOperatorNearItsBestPosition) {
   // The policy order reversed against id order: the two disagree most.
   std::vector<OperatorId> reversed = id_order();
