@@ -330,6 +330,39 @@ TEST_F(NeuralMethodsTest, NodeBudgetAloneIsDeterministicAndCoversBothPhases) {
   }
 }
 
+// The PE methods' enumerator order (search/exhaustive_phase.h asks for it
+// after the guided step): the operators of the last PE phase's solutions on
+// the same examples first, and nothing carried over to other examples.
+TEST_F(NeuralMethodsTest, TheOperatorOrderPutsThePESolutionsOperatorsFirst) {
+  // [1,2,3] -> [3,2,1]: REVERSE is the only one-statement program, so the
+  // PE search of example 0 finds it (the lookahead tries it at the root).
+  const std::vector<Example> task = {{{Value::list({1, 2, 3})}, Value::list({3, 2, 1})},
+                                     {{Value::list({4, 0, 7})}, Value::list({7, 4, 0})}};
+  const std::vector<Example> other = {{{Value::list({5, 1})}, Value::integer(6)},
+                                      {{Value::list({2, 2, 2})}, Value::integer(6)}};
+  const OperatorId reverse = parse_compact("LIST|REVERSE,0").statements[0].op;
+  const auto position = [](const std::vector<OperatorId>& order, OperatorId id) {
+    return std::find(order.begin(), order.end(), id) - order.begin();
+  };
+  SolverConfig cfg;
+  cfg.model_dir = models().string();
+  for (const std::string m : {"npeps-paper", "mean-peps-paper"}) {
+    const std::vector<OperatorId> fresh_other = find_method(m)->make(cfg)->operator_order(other);
+    // The untrained policy alone ranks REVERSE lower (else this checks nothing).
+    EXPECT_GT(position(find_method(m)->make(cfg)->operator_order(task), reverse), 3) << m;
+    auto solver = find_method(m)->make(cfg);
+    SearchLimits limits;
+    limits.max_nodes = 3000;
+    solver->solve(task, limits);
+    const std::vector<OperatorId> after = solver->operator_order(task);
+    ASSERT_EQ(after.size(), static_cast<std::size_t>(kNumOperators)) << m;
+    // Example 1's PE solution (if any, at most 3 statements under this
+    // budget) may put up to 3 operators used as often ahead of it.
+    EXPECT_LE(position(after, reverse), 3) << m;
+    EXPECT_EQ(solver->operator_order(other), fresh_other) << m;
+  }
+}
+
 #endif  // NPEPS_API_TEST_MODELS
 
 }  // namespace
