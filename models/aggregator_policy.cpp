@@ -65,13 +65,14 @@ void AggregatorPolicy::evaluate(std::span<const PartialProgram> batch, PolicyOut
     return torch::from_blob(p, {static_cast<int64_t>(n), kNumStatements});
   };
   torch::Tensor lp = rows(out.statement_logprob.data());
-  const torch::Tensor lg = torch::log_softmax(rows(global_out_.statement_logits.data()), 1);
+  torch::log_softmax_out(lp, rows(global_out_.statement_logits.data()), 1);
   if (have_keys) {
-    const torch::Tensor la = torch::log_softmax(rows(ca_logits_.data()), 1);
-    torch::logaddexp_out(lp, lg + std::log1p(-a), la + std::log(a));
+    torch::Tensor la = torch::log_softmax(rows(ca_logits_.data()), 1);
+    lp.add_(std::log1p(-a));
+    la.add_(std::log(a));
+    torch::logaddexp_out(lp, lp, la);
     return;
   }
-  lp.copy_(lg);
   if (attention) return;  // no PE solution: the global policy alone
   // Sum / Mean: the aggregate is nonzero on the few statements the PE
   // programs have at the entry's depth; everywhere else p = (1 - a) p_global.
