@@ -33,6 +33,7 @@ class WithExhaustivePhase final : public Solver {
   SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {
     ExhaustivePhaseOptions o;
     o.operator_order = [&] { return guided_->operator_order(examples); };
+    o.focus_operators = [&] { return guided_->focus_operators(examples); };
     return exhaustive_then(examples, limits, o, [&](const SearchLimits& rest) {
       return guided_->solve(examples, rest);
     });

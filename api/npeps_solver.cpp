@@ -91,6 +91,13 @@ class NPEPSSolver final : public Solver {
     return used_operators_first(pe_programs_, order);
   }
 
+  // The operators of the PE solutions of the last solve() on these
+  // examples, the most used first: the enumerator's focus run.
+  std::vector<OperatorId> focus_operators(const std::vector<Example>& examples) override {
+    if (!same_examples(examples, pe_examples_)) return {};
+    return operators_used(pe_programs_);
+  }
+
   SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {
     const auto start = Clock::now();
     // PE phase, its per-example budget cut to fit the task budget.

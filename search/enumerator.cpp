@@ -55,10 +55,11 @@ class Enumerator {
       push_var(static_cast<VarIndex>(v));
     }
     input_types_.assign(types_, types_ + num_inputs_);
-    for (int k = 0; k < kNumOperators; ++k)
+    num_order_ = opts.num_operators > 0 ? opts.num_operators : kNumOperators;
+    for (int k = 0; k < num_order_; ++k)
       order_[k] = opts.operator_order.empty() ? static_cast<OperatorId>(k) : opts.operator_order[k];
-    for (OperatorId id : order_)
-      if (op(id).result == out_type) final_ops_[num_final_ops_++] = id;
+    for (int k = 0; k < num_order_; ++k)
+      if (op(order_[k]).result == out_type) final_ops_[num_final_ops_++] = order_[k];
   }
 
   // Tries programs of exactly `length` statements. True when one satisfies
@@ -100,7 +101,8 @@ class Enumerator {
     const int remaining = length_ - depth - 1;  // statements after this one
     if (remaining == 0) return last_statement(depth);
     const auto& ops = operators();
-    for (const OperatorId id : order_) {
+    for (int k = 0; k < num_order_; ++k) {
+      const OperatorId id = order_[k];
       const Operator& o = ops[id];
       // A statement uses at most `arity` unused variables and adds one; what
       // stays unused must be coverable by the rest (see admissible()).
@@ -269,6 +271,7 @@ class Enumerator {
   int num_list_ = 0;
   Statement stmts_[kMaxEnumLength];
   OperatorId order_[kNumOperators] = {};      // the order statements try operators in
+  int num_order_ = kNumOperators;             // statements use order_[0..num_order_)
   OperatorId final_ops_[kNumOperators] = {};  // those whose result has the output type, in order
   int num_final_ops_ = 0;
 
@@ -295,6 +298,9 @@ std::optional<Type> check_examples(const std::vector<Example>& examples,
     }
     if (!ok) throw EnumeratorError("operator_order is not a permutation of the operator ids");
   }
+  if (opts.num_operators < 0 || opts.num_operators > kNumOperators)
+    throw EnumeratorError("num_operators is " + std::to_string(opts.num_operators) +
+                          " (must be 0.." + std::to_string(kNumOperators) + ")");
   if (opts.min_length < 1 || opts.min_length > opts.max_length)
     throw EnumeratorError("min_length is " + std::to_string(opts.min_length) + " (must be 1.." +
                           std::to_string(opts.max_length) + ")");

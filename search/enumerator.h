@@ -26,6 +26,12 @@ struct EnumeratorOptions {
   // search/policy_order.h). Any order searches each length completely;
   // only which program is found first changes.
   std::vector<OperatorId> operator_order;
+  // Statements use only the first num_operators operators of that order
+  // (id order when it is empty); 0: all of them. A restricted search is
+  // complete only over programs of those operators: it reaches longer
+  // programs in the same time (DeepCoder's search over a predicted set of
+  // functions; search/exhaustive_phase.h's focus run).
+  int num_operators = 0;
   // Demand that every input be used by some statement. Programs in the
   // PCCoder/N-PEPS datasets use all their inputs, and the pruning this
   // allows is large for 2- and 3-input tasks; turn it off for tasks whose
@@ -44,8 +50,8 @@ inline constexpr int kMaxEnumLength = 32;  // largest accepted max_length
 // Malformed examples or options: no examples, more than kMaxExamples (10),
 // 0 or more than 3 inputs, NULL inputs, input types that differ between
 // examples, max_length outside 1..kMaxEnumLength, min_length outside
-// 1..max_length, an operator_order that is not a permutation of every
-// operator id.
+// 1..max_length, num_operators outside 0..kNumOperators, an operator_order that is not a
+// permutation of every operator id.
 struct EnumeratorError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };

@@ -78,6 +78,32 @@ std::vector<OperatorId> policy_order(const ExhaustivePhaseOptions& o, SearchStat
   return interleave_orders(o.operator_order(), id_order());
 }
 
+// The focus run: the enumerator over `focus` alone (in its order), from
+// the first length not searched whole, for `share` of the time left. It
+// leaves `costs` alone: its lengths are not searched whole.
+SearchResult focus_run(const std::vector<Example>& examples, const SearchLimits& limits,
+                       const ExhaustivePhaseOptions& o, const LengthCosts& costs,
+                       const std::vector<OperatorId>& focus) {
+  std::vector<bool> taken(kNumOperators, false);
+  EnumeratorOptions eo;
+  for (const OperatorId id : focus)
+    if (id < kNumOperators && !taken[id]) {
+      taken[id] = true;
+      eo.operator_order.push_back(id);
+    }
+  eo.num_operators = static_cast<int>(eo.operator_order.size());
+  if (eo.num_operators == 0 || eo.num_operators == kNumOperators) return {};
+  for (const OperatorId id : id_order())
+    if (!taken[id]) eo.operator_order.push_back(id);
+  eo.max_length = o.max_length;
+  eo.min_length = costs.searched() + 1;
+  SearchLimits l = limits;
+  const Clock::time_point now = Clock::now();
+  l.deadline =
+      std::min(limits.deadline, after(now, o.focus_share * seconds(limits.deadline - now)));
+  return enumerate(examples, eo, l);
+}
+
 bool out_of_time(const SearchLimits& limits) {
   return (limits.cancel && limits.cancel->load()) || Clock::now() >= limits.deadline;
 }
@@ -117,7 +143,12 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
   const std::vector<OperatorId> order = policy_order(o, out.stats);
 
   // 3. The enumerator again, from the first length it has not searched
-  // whole, to the deadline.
+  // whole, to the deadline: first over the focus operators alone, if any.
+  if (costs.searched() < o.max_length && o.focus_operators) {
+    r = focus_run(examples, limits, o, costs, o.focus_operators());
+    if (r.solved() || out_of_time(limits)) return finish(std::move(r));
+    out.stats += r.stats;
+  }
   if (costs.searched() < o.max_length) {
     r = enumerate_on(examples, limits, o, limits.deadline, costs, order,
                      [&](double) { return limits.deadline; });

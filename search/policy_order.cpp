@@ -46,6 +46,17 @@ std::vector<OperatorId> used_operators_first(std::span<const Program> programs,
   return out;
 }
 
+std::vector<OperatorId> operators_used(std::span<const Program> programs) {
+  std::vector<int> uses(kNumOperators, 0);
+  for (const Program& p : programs)
+    for (const Statement& s : p.statements)
+      if (s.op < kNumOperators) uses[s.op] += 1;
+  std::vector<OperatorId> out = used_operators_first(programs, id_order());
+  out.erase(std::find_if(out.begin(), out.end(), [&](OperatorId id) { return uses[id] == 0; }),
+            out.end());
+  return out;
+}
+
 std::vector<OperatorId> interleave_orders(const std::vector<OperatorId>& first,
                                           const std::vector<OperatorId>& second) {
   std::vector<OperatorId> out;

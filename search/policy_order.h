@@ -26,6 +26,10 @@ std::vector<OperatorId> operators_by_policy(const std::vector<Example>& examples
 std::vector<OperatorId> used_operators_first(std::span<const Program> programs,
                                              const std::vector<OperatorId>& order);
 
+// The operators that `programs` use, each once, the most used (counted over
+// their statements) first, ties by id.
+std::vector<OperatorId> operators_used(std::span<const Program> programs);
+
 // A hedge between two operator orders: their entries alternate, `first`'s
 // leading, each operator at its first appearance. An operator at position
 // p in either order lands at position 2p+1 or earlier, so the enumerator's

@@ -360,6 +360,13 @@ TEST_F(NeuralMethodsTest, TheOperatorOrderPutsThePESolutionsOperatorsFirst) {
     // budget) may put up to 3 operators used as often ahead of it.
     EXPECT_LE(position(after, reverse), 3) << m;
     EXPECT_EQ(solver->operator_order(other), fresh_other) << m;
+    // The focus run's operators: those of the PE solutions, on these
+    // examples only.
+    const std::vector<OperatorId> focus = solver->focus_operators(task);
+    EXPECT_LT(position(focus, reverse), std::min<std::ptrdiff_t>(4, std::ssize(focus))) << m;
+    EXPECT_LT(focus.size(), static_cast<std::size_t>(kNumOperators)) << m;
+    EXPECT_TRUE(solver->focus_operators(other).empty()) << m;
+    EXPECT_TRUE(find_method(m)->make(cfg)->focus_operators(task).empty()) << m;
   }
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <thread>
 
+#include "dsl/parser.h"
+
 namespace npeps {
 namespace {
 
@@ -244,6 +246,52 @@ TEST(Enumerator, OperatorOrderChangesOnlyWhichProgramComesFirst) {
   bad.operator_order = reversed.operator_order;
   bad.operator_order[0] = bad.operator_order[1];  // a repeat
   EXPECT_THROW(enumerate(unsolvable_task(), bad, {}), EnumeratorError);
+}
+
+// x -> 27x - 13: six statements of two operators, 3(3(3x-1)-1)-1.
+std::vector<Example> times_three_minus_one_thrice() {
+  std::vector<Example> ex(3);
+  const std::vector<std::vector<int>> xs = {{1, 2, 3}, {0, -1, 5}, {2}};
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    std::vector<int> out;
+    for (const int x : xs[i]) out.push_back(27 * x - 13);
+    ex[i].inputs = {Value::list(xs[i])};
+    ex[i].output = Value::list(out);
+  }
+  return ex;
+}
+
+TEST(Enumerator, NumOperatorsRestrictsStatementsToTheOrdersPrefix) {
+  const Program target =
+      parse_compact("LIST|MAP,*3,0|MAP,-1,1|MAP,*3,2|MAP,-1,3|MAP,*3,4|MAP,-1,5");
+  const std::vector<Example> ex = times_three_minus_one_thrice();
+  ASSERT_TRUE(satisfies(target, ex));
+  const OperatorId times3 = target.statements[0].op, minus1 = target.statements[1].op;
+  EnumeratorOptions focus;
+  focus.max_length = 6;
+  focus.operator_order = {times3, minus1};
+  for (int k = 0; k < kNumOperators; ++k)
+    if (k != times3 && k != minus1) focus.operator_order.push_back(static_cast<OperatorId>(k));
+  focus.num_operators = 2;
+  const SearchResult r = enumerate(ex, focus, node_budget());
+  ASSERT_TRUE(r.solved());
+  EXPECT_TRUE(satisfies(*r.program, ex));
+  for (const Statement& s : r.program->statements) EXPECT_TRUE(s.op == times3 || s.op == minus1);
+  // The whole operator set does not get there in 20 times the nodes.
+  EnumeratorOptions all = focus;
+  all.num_operators = 0;
+  SearchLimits more;
+  more.max_nodes = 20 * r.stats.nodes;
+  EXPECT_FALSE(enumerate(ex, all, more).solved());
+  // With MAP(*3) alone there is no such program: every length is searched.
+  focus.num_operators = 1;
+  const SearchResult none = enumerate(ex, focus, node_budget());
+  EXPECT_FALSE(none.solved());
+  EXPECT_LT(none.stats.nodes, node_budget().max_nodes);
+  focus.num_operators = kNumOperators + 1;
+  EXPECT_THROW(enumerate(ex, focus, {}), EnumeratorError);
+  focus.num_operators = -1;
+  EXPECT_THROW(enumerate(ex, focus, {}), EnumeratorError);
 }
 
 TEST(Enumerator, HonoursDeadline) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "dsl/parser.h"
 #include "search/beam_search.h"
 #include "search/enumerator.h"
 #include "tests/search/beam_test_policies.h"
@@ -185,6 +186,53 @@ TEST(ExhaustivePhase, TheOperatorOrderIsAskedForOnlyAfterTheCheapLengthsAndTheGu
   EXPECT_FALSE(hard.solved());
   EXPECT_EQ(asked, 1);
   EXPECT_EQ(hard.stats.model_calls, 1u);
+}
+
+// x -> 27x - 13, as 3(3(3x-1)-1)-1: six statements of two operators.
+std::vector<Example> times_three_minus_one_thrice() {
+  std::vector<Example> ex(3);
+  const std::vector<std::vector<int>> xs = {{1, 2, 3}, {0, -1, 5}, {2}};
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    std::vector<int> out;
+    for (const int x : xs[i]) out.push_back(27 * x - 13);
+    ex[i].inputs = {list(xs[i])};
+    ex[i].output = Value::list(out);
+  }
+  return ex;
+}
+
+// The focus run: after the guided step, the enumerator over the focus
+// operators alone reaches a program the whole operator set would need far
+// more nodes for. Asked for once, after the guided step; never under a
+// node budget alone.
+TEST(ExhaustivePhase, TheFocusRunSearchesTheFocusOperatorsAlone) {
+  const Program target =
+      parse_compact("LIST|MAP,*3,0|MAP,-1,1|MAP,*3,2|MAP,-1,3|MAP,*3,4|MAP,-1,5");
+  const std::vector<Example> ex = times_three_minus_one_thrice();
+  ASSERT_TRUE(satisfies(target, ex));
+  const OperatorId times3 = target.statements[0].op, minus1 = target.statements[1].op;
+  ExhaustivePhaseOptions o;
+  int asked = 0, guided = 0;
+  o.focus_operators = [&] {
+    ++asked;
+    EXPECT_EQ(guided, 1) << "asked for before the guided step ran";
+    return std::vector<OperatorId>{minus1, times3, minus1};  // repeats are ignored
+  };
+  auto nothing = [&](const SearchLimits&) {
+    ++guided;
+    return SearchResult{};
+  };
+  const SearchResult r = exhaustive_then(ex, SearchLimits::with_timeout(10), o, nothing);
+  ASSERT_TRUE(r.solved());
+  EXPECT_EQ(asked, 1);
+  EXPECT_TRUE(satisfies(*r.program, ex));
+  for (const Statement& s : r.program->statements) EXPECT_TRUE(s.op == times3 || s.op == minus1);
+  SearchLimits budget;
+  budget.max_nodes = 20000;
+  asked = guided = 0;
+  exhaustive_then(ex, budget, o, nothing);
+  EXPECT_EQ(asked, 0);
+  EXPECT_EQ(guided, 1);
 }
 
 TEST(ExhaustivePhase, DisabledRunsTheGuidedSearchAlone) {
