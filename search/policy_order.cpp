@@ -34,12 +34,22 @@ std::vector<OperatorId> operators_by_policy(const std::vector<Example>& examples
   return order;
 }
 
-std::vector<OperatorId> used_operators_first(std::span<const Program> programs,
-                                             const std::vector<OperatorId>& order) {
-  std::vector<int> uses(order.size(), 0);
+namespace {
+
+// How many statements of `programs` use each operator, by id.
+std::vector<int> operator_uses(std::span<const Program> programs) {
+  std::vector<int> uses(kNumOperators, 0);
   for (const Program& p : programs)
     for (const Statement& s : p.statements)
-      if (static_cast<std::size_t>(s.op) < uses.size()) uses[s.op] += 1;
+      if (s.op < kNumOperators) uses[s.op] += 1;
+  return uses;
+}
+
+}  // namespace
+
+std::vector<OperatorId> used_operators_first(std::span<const Program> programs,
+                                             const std::vector<OperatorId>& order) {
+  const std::vector<int> uses = operator_uses(programs);
   std::vector<OperatorId> out = order;
   std::stable_sort(out.begin(), out.end(),
                    [&](OperatorId a, OperatorId b) { return uses[a] > uses[b]; });
@@ -47,13 +57,12 @@ std::vector<OperatorId> used_operators_first(std::span<const Program> programs,
 }
 
 std::vector<OperatorId> operators_used(std::span<const Program> programs) {
-  std::vector<int> uses(kNumOperators, 0);
-  for (const Program& p : programs)
-    for (const Statement& s : p.statements)
-      if (s.op < kNumOperators) uses[s.op] += 1;
-  std::vector<OperatorId> out = used_operators_first(programs, id_order());
-  out.erase(std::find_if(out.begin(), out.end(), [&](OperatorId id) { return uses[id] == 0; }),
-            out.end());
+  const std::vector<int> uses = operator_uses(programs);
+  std::vector<OperatorId> out;
+  for (const OperatorId id : id_order())
+    if (uses[id] > 0) out.push_back(id);
+  std::stable_sort(out.begin(), out.end(),
+                   [&](OperatorId a, OperatorId b) { return uses[a] > uses[b]; });
   return out;
 }
 

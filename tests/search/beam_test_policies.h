@@ -143,4 +143,21 @@ class OraclePolicy final : public Policy {
   std::vector<int> drops_;                  // slot to drop per depth, -1 when not full
 };
 
+// x -> 27x - 13, as 3(3(3x-1)-1)-1: six statements of two operators (MAP *3,
+// MAP -1), far beyond what enumeration over every operator reaches cheaply.
+// The examples are computed from the formula, not from the program.
+inline const char* const kTimesThreeMinusOneThrice =
+    "LIST|MAP,*3,0|MAP,-1,1|MAP,*3,2|MAP,-1,3|MAP,*3,4|MAP,-1,5";
+inline std::vector<Example> times_three_minus_one_thrice() {
+  std::vector<Example> ex(3);
+  const std::vector<std::vector<int>> xs = {{1, 2, 3}, {0, -1, 5}, {2}};
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    std::vector<int> out;
+    for (const int x : xs[i]) out.push_back(27 * x - 13);
+    ex[i].inputs = {Value::list(xs[i])};
+    ex[i].output = Value::list(out);
+  }
+  return ex;
+}
+
 }  // namespace npeps::test

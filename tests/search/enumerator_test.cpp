@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "dsl/parser.h"
+#include "tests/search/beam_test_policies.h"
 
 namespace npeps {
 namespace {
@@ -248,23 +249,9 @@ TEST(Enumerator, OperatorOrderChangesOnlyWhichProgramComesFirst) {
   EXPECT_THROW(enumerate(unsolvable_task(), bad, {}), EnumeratorError);
 }
 
-// x -> 27x - 13: six statements of two operators, 3(3(3x-1)-1)-1.
-std::vector<Example> times_three_minus_one_thrice() {
-  std::vector<Example> ex(3);
-  const std::vector<std::vector<int>> xs = {{1, 2, 3}, {0, -1, 5}, {2}};
-  for (std::size_t i = 0; i < xs.size(); ++i) {
-    std::vector<int> out;
-    for (const int x : xs[i]) out.push_back(27 * x - 13);
-    ex[i].inputs = {Value::list(xs[i])};
-    ex[i].output = Value::list(out);
-  }
-  return ex;
-}
-
 TEST(Enumerator, NumOperatorsRestrictsStatementsToTheOrdersPrefix) {
-  const Program target =
-      parse_compact("LIST|MAP,*3,0|MAP,-1,1|MAP,*3,2|MAP,-1,3|MAP,*3,4|MAP,-1,5");
-  const std::vector<Example> ex = times_three_minus_one_thrice();
+  const Program target = parse_compact(test::kTimesThreeMinusOneThrice);
+  const std::vector<Example> ex = test::times_three_minus_one_thrice();
   ASSERT_TRUE(satisfies(target, ex));
   const OperatorId times3 = target.statements[0].op, minus1 = target.statements[1].op;
   EnumeratorOptions focus;

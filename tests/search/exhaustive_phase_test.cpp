@@ -188,27 +188,13 @@ TEST(ExhaustivePhase, TheOperatorOrderIsAskedForOnlyAfterTheCheapLengthsAndTheGu
   EXPECT_EQ(hard.stats.model_calls, 1u);
 }
 
-// x -> 27x - 13, as 3(3(3x-1)-1)-1: six statements of two operators.
-std::vector<Example> times_three_minus_one_thrice() {
-  std::vector<Example> ex(3);
-  const std::vector<std::vector<int>> xs = {{1, 2, 3}, {0, -1, 5}, {2}};
-  for (std::size_t i = 0; i < xs.size(); ++i) {
-    std::vector<int> out;
-    for (const int x : xs[i]) out.push_back(27 * x - 13);
-    ex[i].inputs = {list(xs[i])};
-    ex[i].output = Value::list(out);
-  }
-  return ex;
-}
-
 // The focus run: after the guided step, the enumerator over the focus
 // operators alone reaches a program the whole operator set would need far
 // more nodes for. Asked for once, after the guided step; never under a
 // node budget alone.
 TEST(ExhaustivePhase, TheFocusRunSearchesTheFocusOperatorsAlone) {
-  const Program target =
-      parse_compact("LIST|MAP,*3,0|MAP,-1,1|MAP,*3,2|MAP,-1,3|MAP,*3,4|MAP,-1,5");
-  const std::vector<Example> ex = times_three_minus_one_thrice();
+  const Program target = parse_compact(test::kTimesThreeMinusOneThrice);
+  const std::vector<Example> ex = test::times_three_minus_one_thrice();
   ASSERT_TRUE(satisfies(target, ex));
   const OperatorId times3 = target.statements[0].op, minus1 = target.statements[1].op;
   ExhaustivePhaseOptions o;
