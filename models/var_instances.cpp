@@ -8,12 +8,29 @@
 namespace npeps {
 namespace {
 
-std::uint64_t hash_tokens(const std::int64_t* t) {
-  std::uint64_t h = 0x9E3779B97F4A7C15ull;
-  for (int i = 0; i < kSlotWidth; ++i) {
-    h ^= static_cast<std::uint64_t>(t[i]) + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+// Odd multipliers, one per token position (splitmix64's outputs).
+constexpr std::array<std::uint64_t, kSlotWidth> kPositionMul = [] {
+  std::array<std::uint64_t, kSlotWidth> m{};
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (auto& v : m) {
+    x += 0x9E3779B97F4A7C15ull;
+    std::uint64_t z = x;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    v = (z ^ (z >> 31)) | 1;
   }
-  return h * 0xBF58476D1CE4E5B9ull;
+  return m;
+}();
+
+// A sum of independent products (no chain from one token to the next, so
+// the loop vectorises), then mixed. Instance ids do not depend on it: they
+// are given in order of first appearance.
+std::uint64_t hash_tokens(const std::int64_t* t) {
+  std::uint64_t h = 0;
+  for (int i = 0; i < kSlotWidth; ++i) h += static_cast<std::uint64_t>(t[i]) * kPositionMul[i];
+  h ^= h >> 31;
+  h *= 0xBF58476D1CE4E5B9ull;
+  return h ^ (h >> 29);
 }
 
 }  // namespace
