@@ -59,6 +59,26 @@ TEST(VarInstances, SharedAndEmptyVariablesAreEncodedOnce) {
   EXPECT_EQ((std::vector<int64_t>{0, 1, 1, 2}), vi.row_state);
 }
 
+TEST(VarInstances, IdsFollowFirstAppearanceWhateverTheHash) {
+  // 4 states x 1 example; slot 0 holds values 5, 3, 5, 8: ids 0, 1, 0, 2.
+  torch::Tensor tokens = torch::full({4, 1, kStateVars, kSlotWidth}, kPadToken, torch::kLong);
+  tokens.select(3, 0).fill_(0);
+  const int64_t values[] = {5, 3, 5, 8};
+  for (int s = 0; s < 4; ++s) {
+    tokens[s][0][0][0] = 1;
+    tokens[s][0][0][1] = values[s];
+  }
+  torch::Tensor counts = torch::ones({4}, torch::kLong);
+  VarInstances vi;
+  build_var_instances(tokens.data_ptr<int64_t>(), counts.data_ptr<int64_t>(), 4, 1, vi);
+  std::vector<int64_t> slot0;
+  for (int r = 0; r < 4; ++r) slot0.push_back(vi.row_instances[r * kStateVars]);
+  EXPECT_EQ((std::vector<int64_t>{0, 1, 0, 2}), slot0);
+  EXPECT_EQ(3, vi.slot_start[1]);
+  // Instance 1's value row: token 3 at list position 0.
+  EXPECT_EQ(3 * kMaxListLength, vi.table_rows[1 * kSlotWidth + 1]);
+}
+
 class StateEncoderTest : public ::testing::TestWithParam<int> {};
 
 TEST_P(StateEncoderTest, MatchesTheNetworkAsWrittenWithGradients) {
