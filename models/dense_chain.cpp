@@ -1,11 +1,25 @@
 #include "models/dense_chain.h"
 
+#include "models/selu.h"
+
 namespace npeps {
 namespace {
 
 // torch::selu's constants (selu(x) = elu(x, alpha, scale)).
 constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 constexpr double kSeluScale = 1.0507009873554804934193349852946;
+
+// h = selu(pre), both [R, w] views with unit column stride: on the CPU
+// one loop (models/selu.h), elsewhere torch's op.
+void selu_into(torch::Tensor& h, const torch::Tensor& pre) {
+  if (pre.is_cpu() && pre.scalar_type() == torch::kFloat && pre.stride(1) == 1 &&
+      h.stride(1) == 1) {
+    selu_rows(pre.data_ptr<float>(), pre.stride(0), h.data_ptr<float>(), h.stride(0), pre.size(0),
+              pre.size(1));
+    return;
+  }
+  torch::elu_out(h, pre, kSeluAlpha, kSeluScale, 1.0);
+}
 
 }  // namespace
 
@@ -24,7 +38,7 @@ void chain_forward(torch::Tensor& p, const LaterBlock& later,
   last = torch::empty({r, width.back()}, p.options());
   for (std::int64_t k = 0; k < layers; ++k) {
     torch::Tensor h = k + 1 < layers ? hs.narrow(1, off[k], width[k]) : last;
-    torch::elu_out(h, p.narrow(1, off[k], width[k]), kSeluAlpha, kSeluScale, 1.0);
+    selu_into(h, p.narrow(1, off[k], width[k]));
     if (k + 1 < layers) p.narrow(1, off[k + 1], n - off[k + 1]).addmm_(h, later(k));
   }
 }
@@ -41,7 +55,7 @@ void chain_forward_pull(torch::Tensor& p, const LaterBlock& earlier,
     torch::Tensor pre = p.narrow(1, off[k], width[k]);
     if (k > 0) pre.addmm_(hs.narrow(1, 0, off[k]), earlier(k));
     torch::Tensor h = k + 1 < layers ? hs.narrow(1, off[k], width[k]) : last;
-    torch::elu_out(h, pre, kSeluAlpha, kSeluScale, 1.0);
+    selu_into(h, pre);
   }
 }
 
