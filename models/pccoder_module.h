@@ -43,7 +43,8 @@ struct PCCoderNet::Impl {
   PCCoderModule module{nullptr};
 };
 
-// Tensors (on `device`) for an encoded batch: tokens [B,E,12,21] int64, counts [B] int64.
+// Tensors (on `device`) for an encoded batch: tokens [B,E,12,21] (int16 on
+// the CPU, which encode_states reads as they are; int64 elsewhere), counts [B] int64.
 std::pair<torch::Tensor, torch::Tensor> to_tensors(const EncodedBatch& batch, torch::Device device);
 
 // The training loss pieces (means over the batch), as in PCCoder's train.py:

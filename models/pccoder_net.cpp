@@ -93,6 +93,9 @@ std::pair<torch::Tensor, torch::Tensor> to_tensors(const EncodedBatch& batch,
   torch::Tensor t =
       torch::from_blob(tok, {batch.batch, batch.examples, kStateVars, kSlotWidth}, torch::kInt16);
   torch::Tensor c = torch::from_blob(cnt, {batch.batch}, torch::kInt16);
+  // On the CPU the tokens stay int16 (encode_states reads them as they
+  // are; a copy, since the batch's storage is reused); elsewhere int64.
+  if (device.is_cpu()) return {t.clone(), c.to(torch::kLong)};
   return {t.to(device, torch::kLong), c.to(device, torch::kLong)};
 }
 

@@ -104,10 +104,15 @@ torch::Tensor encode_states(const NetOptions& o, const StateEncoderParts& p,
                             const torch::Tensor& tokens, const torch::Tensor& counts) {
   const torch::Device dev = p.var_encoder->weight.device();
   const int64_t b = tokens.size(0), e = tokens.size(1);
-  const torch::Tensor tok = tokens.to(torch::kCPU, torch::kLong).contiguous();
   const torch::Tensor cnt = counts.to(torch::kCPU, torch::kLong).contiguous();
   VarInstances vi;
-  build_var_instances(tok.data_ptr<int64_t>(), cnt.data_ptr<int64_t>(), b, e, vi);
+  if (tokens.is_cpu() && tokens.scalar_type() == torch::kShort) {  // as to_tensors gives them
+    const torch::Tensor tok = tokens.contiguous();
+    build_var_instances(tok.data_ptr<int16_t>(), cnt.data_ptr<int64_t>(), b, e, vi);
+  } else {
+    const torch::Tensor tok = tokens.to(torch::kCPU, torch::kLong).contiguous();
+    build_var_instances(tok.data_ptr<int64_t>(), cnt.data_ptr<int64_t>(), b, e, vi);
+  }
   const int64_t u = vi.instances(), r = vi.rows;
 
   // Without gradients (inference) the rearranged weights are kept until a

@@ -25,7 +25,8 @@ constexpr std::array<std::uint64_t, kSlotWidth> kPositionMul = [] {
 // A sum of independent products (no chain from one token to the next, so
 // the loop vectorises), then mixed. Instance ids do not depend on it: they
 // are given in order of first appearance.
-std::uint64_t hash_tokens(const std::int64_t* t) {
+template <class Token>
+std::uint64_t hash_tokens(const Token* t) {
   std::uint64_t h = 0;
   for (int i = 0; i < kSlotWidth; ++i) h += static_cast<std::uint64_t>(t[i]) * kPositionMul[i];
   h ^= h >> 31;
@@ -33,12 +34,11 @@ std::uint64_t hash_tokens(const std::int64_t* t) {
   return h ^ (h >> 29);
 }
 
-}  // namespace
-
-void build_var_instances(const std::int64_t* tokens, const std::int64_t* counts, std::int64_t batch,
-                         std::int64_t examples, VarInstances& out) {
+template <class Token>
+void build(const Token* tokens, const std::int64_t* counts, std::int64_t batch,
+           std::int64_t examples, VarInstances& out) {
   // Real rows, and where each starts in `tokens`.
-  std::vector<const std::int64_t*> row_tokens;
+  std::vector<const Token*> row_tokens;
   row_tokens.reserve(static_cast<std::size_t>(batch * examples));
   out.row_state.clear();
   for (std::int64_t b = 0; b < batch; ++b) {
@@ -57,18 +57,18 @@ void build_var_instances(const std::int64_t* tokens, const std::int64_t* counts,
   // One open-addressing table per slot, reused: instance ids (-1 = empty).
   const std::size_t cap = std::bit_ceil(static_cast<std::size_t>(2 * out.rows + 2));
   std::vector<std::int64_t> slot_table(cap);
-  std::vector<const std::int64_t*> inst_tokens;
+  std::vector<const Token*> inst_tokens;
   std::int64_t next = 0;
   for (int v = 0; v < kStateVars; ++v) {
     out.slot_start[v] = next;
     std::fill(slot_table.begin(), slot_table.end(), -1);
     for (std::int64_t r = 0; r < out.rows; ++r) {
-      const std::int64_t* t = row_tokens[r] + v * kSlotWidth;
+      const Token* t = row_tokens[r] + v * kSlotWidth;
       std::size_t at = hash_tokens(t) & (cap - 1);
       std::int64_t id = -1;
       while (slot_table[at] >= 0) {
         const std::int64_t cand = slot_table[at];
-        if (std::memcmp(inst_tokens[cand], t, sizeof(std::int64_t) * kSlotWidth) == 0) {
+        if (std::memcmp(inst_tokens[cand], t, sizeof(Token) * kSlotWidth) == 0) {
           id = cand;
           break;
         }
@@ -86,7 +86,7 @@ void build_var_instances(const std::int64_t* tokens, const std::int64_t* counts,
 
   out.table_rows.resize(static_cast<std::size_t>(next * kSlotWidth));
   for (std::int64_t u = 0; u < next; ++u) {
-    const std::int64_t* t = inst_tokens[u];
+    const Token* t = inst_tokens[u];
     std::int64_t* o = out.table_rows.data() + u * kSlotWidth;
     if (t[0] < 0 || t[0] > 2) throw std::invalid_argument("bad variable type code");
     o[0] = kTypeRowBase + t[0];
@@ -96,6 +96,18 @@ void build_var_instances(const std::int64_t* tokens, const std::int64_t* counts,
       o[1 + j] = x * kMaxListLength + j;
     }
   }
+}
+
+}  // namespace
+
+void build_var_instances(const std::int64_t* tokens, const std::int64_t* counts, std::int64_t batch,
+                         std::int64_t examples, VarInstances& out) {
+  build(tokens, counts, batch, examples, out);
+}
+
+void build_var_instances(const std::int16_t* tokens, const std::int64_t* counts, std::int64_t batch,
+                         std::int64_t examples, VarInstances& out) {
+  build(tokens, counts, batch, examples, out);
 }
 
 }  // namespace npeps

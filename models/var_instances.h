@@ -42,5 +42,8 @@ struct VarInstances {
 // counts[b] real examples each (1..examples). Reuses `out`'s storage.
 void build_var_instances(const std::int64_t* tokens, const std::int64_t* counts, std::int64_t batch,
                          std::int64_t examples, VarInstances& out);
+// The same from int16 tokens (EncodedBatch's own type: no conversion).
+void build_var_instances(const std::int16_t* tokens, const std::int64_t* counts, std::int64_t batch,
+                         std::int64_t examples, VarInstances& out);
 
 }  // namespace npeps

@@ -79,6 +79,32 @@ TEST(VarInstances, IdsFollowFirstAppearanceWhateverTheHash) {
   EXPECT_EQ(3 * kMaxListLength, vi.table_rows[1 * kSlotWidth + 1]);
 }
 
+TEST(VarInstances, Int16TokensGiveTheSameInstancesAsInt64) {
+  auto [tokens, counts] = random_batch(16, 5, 3);
+  const torch::Tensor short_tokens = tokens.to(torch::kShort);
+  VarInstances a, b;
+  build_var_instances(tokens.data_ptr<int64_t>(), counts.data_ptr<int64_t>(), 16, 5, a);
+  build_var_instances(short_tokens.data_ptr<int16_t>(), counts.data_ptr<int64_t>(), 16, 5, b);
+  EXPECT_EQ(a.rows, b.rows);
+  EXPECT_EQ(a.slot_start, b.slot_start);
+  EXPECT_EQ(a.row_instances, b.row_instances);
+  EXPECT_EQ(a.table_rows, b.table_rows);
+  EXPECT_EQ(a.row_state, b.row_state);
+  EXPECT_GT(a.instances(), kStateVars);  // the batch has shared and distinct variables
+  EXPECT_LT(a.instances(), a.rows * kStateVars);
+}
+
+TEST(StateEncoder, Int16AndInt64TokensGiveTheSameStates) {
+  torch::manual_seed(4);
+  NetOptions o;
+  PCCoderModule m(o);
+  auto [tokens, counts] = random_batch(8, 5, 9);
+  torch::NoGradGuard g;
+  const torch::Tensor a = pccoder_embedding(*m, o, tokens, counts);
+  const torch::Tensor b = pccoder_embedding(*m, o, tokens.to(torch::kShort), counts);
+  EXPECT_TRUE(torch::equal(a, b));
+}
+
 class StateEncoderTest : public ::testing::TestWithParam<int> {};
 
 TEST_P(StateEncoderTest, MatchesTheNetworkAsWrittenWithGradients) {
