@@ -5,10 +5,6 @@
 namespace npeps {
 namespace {
 
-// torch::selu's constants (selu(x) = elu(x, alpha, scale)).
-constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
-constexpr double kSeluScale = 1.0507009873554804934193349852946;
-
 // h = selu(pre), both [R, w] views with unit column stride: on the CPU
 // one loop (models/selu.h), elsewhere torch's op.
 void selu_into(torch::Tensor& h, const torch::Tensor& pre) {

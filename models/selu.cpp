@@ -5,10 +5,8 @@
 namespace npeps {
 namespace {
 
-// torch::selu's constants (selu(x) = scale * (x > 0 ? x : alpha * (e^x - 1))).
-constexpr float kScale = 1.0507009873554804934193349852946f;
-constexpr float kScaleAlpha =
-    1.0507009873554804934193349852946f * 1.6732632423543772848170429916717f;
+constexpr float kScale = static_cast<float>(kSeluScale);
+constexpr float kScaleAlpha = kScale * static_cast<float>(kSeluAlpha);
 
 // e^x for x <= 0, clamped below where e^x leaves the normal range. Branch
 // free, so the loops below vectorise it.
