@@ -1,16 +1,18 @@
 // End-to-end tests of the npeps binary: output, exit codes, and that
 // malformed input yields exit 2 with a message, never a crash or a hang.
-#include <chrono>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+
+#include "tests/common/temp_files.h"
 
 namespace {
 
@@ -21,7 +23,8 @@ struct Outcome {
 
 // Per-process paths: ctest runs the tests of this file in parallel processes.
 std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + "npeps_cli_" + std::to_string(getpid()) + "_" + name;
+  static const npeps::test_support::TempFiles files("cli");
+  return files.path(name);
 }
 
 // Runs `npeps ARGS` with standard error sent to a file. The 120 s cap only

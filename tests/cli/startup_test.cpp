@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/common/temp_files.h"
+
 namespace {
 
 // Standard output and error of a shell command.
@@ -26,8 +28,8 @@ std::string run(const std::string& cmd) {
 const std::string kLight = NPEPS_BINARY_DIR "/cli/npeps";
 
 std::string sort_task() {
-  const std::string path =
-      ::testing::TempDir() + "npeps_startup_" + std::to_string(getpid()) + ".json";
+  static const npeps::test_support::TempFiles files("startup");
+  const std::string path = files.path("sort.json");
   std::ofstream(path) << R"({"examples":[{"inputs":[[3,1,2]],"output":[1,2,3]},)"
                       << R"({"inputs":[[5,-1]],"output":[-1,5]}]})";
   return path;

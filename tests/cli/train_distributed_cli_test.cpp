@@ -9,10 +9,13 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/common/temp_files.h"
+
 namespace {
 
 std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + "npeps_cli_ddp_" + std::to_string(getpid()) + "_" + name;
+  static const npeps::test_support::TempFiles files("cli_ddp");
+  return files.path(name);
 }
 
 // Runs a shell command (60 s cap); its exit status.

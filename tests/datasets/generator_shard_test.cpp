@@ -4,8 +4,9 @@
 #include <unistd.h>
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
+
+#include "tests/common/temp_files.h"
 
 namespace npeps {
 namespace {
@@ -20,7 +21,8 @@ GeneratorOptions run_options() {
 }
 
 std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + "npeps_shard_" + std::to_string(getpid()) + "_" + name;
+  static const npeps::test_support::TempFiles files("shard");
+  return files.path(name);
 }
 
 // Writes shards 0..n-1 of `o`; returns their paths.
