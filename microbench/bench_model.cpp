@@ -11,6 +11,7 @@
 // multiply-add, counted from the batch's distinct variables; the gathers,
 // SELU and softmax are not counted), to compare with the core's peak.
 #include <benchmark/benchmark.h>
+#include <torch/torch.h>
 
 #include <random>
 #include <span>
@@ -19,6 +20,7 @@
 #include "dsl/parser.h"
 #include "dsl/statement_space.h"
 #include "models/encoding.h"
+#include "models/panel_gemm.h"
 #include "models/pccoder_policy.h"
 #include "models/pccoder_trainer.h"
 #include "models/trace.h"
@@ -183,6 +185,40 @@ BENCHMARK(BM_InferenceBeam)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MeasureProcessCPUTime();
+
+// One dense-layer product as the pull chain runs it: 500 rows (100 states
+// of 5 examples) of K earlier outputs times a [K, N] block of weights,
+// added to the pre-activations. Args: K, N, 0 for torch's addmm (OpenBLAS)
+// or 1 for the panel kernel (models/panel_gemm.h; AVX-512 only).
+void BM_LayerProduct(benchmark::State& state) {
+  const std::int64_t k = state.range(0), n = state.range(1), rows = 500;
+  set_torch_threads(1);
+  torch::manual_seed(1);
+  const torch::Tensor a = torch::randn({rows, k}), w = torch::randn({n, k});
+  const torch::Tensor b = w.t();  // as the chain reads its weights
+  torch::Tensor c = torch::zeros({rows, n});
+  if (state.range(2) == 1 && !panel_gemm_fast()) {
+    state.SkipWithError("no AVX-512 on this CPU");
+    return;
+  }
+  PackedPanels panels;
+  for (auto _ : state) {
+    if (state.range(2) == 0) {
+      c.addmm_(a, b);
+    } else {
+      pack_panels(b.data_ptr<float>(), b.stride(0), b.stride(1), k, n, panels);
+      panel_gemm(a.data_ptr<float>(), k, panels, c.data_ptr<float>(), n, rows);
+    }
+    benchmark::DoNotOptimize(c.data_ptr<float>());
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * static_cast<double>(rows * k * n),
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(state.range(2) == 0 ? "addmm" : "panel");
+}
+BENCHMARK(BM_LayerProduct)
+    ->ArgsProduct({{56, 280, 504}, {56}, {0, 1}})
+    ->ArgsProduct({{504}, {256}, {0, 1}})
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace npeps

@@ -13,10 +13,13 @@
 // core (Haswell, Zen, SkylakeX, Cooperlake, SapphireRapids) is kept.
 //
 // The environment decides, read once:
-//   OPENBLAS_CORETYPE set       -> the user's choice is kept (unless NPEPS_BLAS_CORE says
-//   otherwise) NPEPS_BLAS_CORE=off         -> npeps never changes the kernels NPEPS_BLAS_CORE=auto
-//   -> the cpuid choice, even over OPENBLAS_CORETYPE NPEPS_BLAS_CORE=<core name> -> that core (e.g.
-//   Haswell)
+// clang-format off
+//   OPENBLAS_CORETYPE set        -> the user's choice is kept (unless
+//                                   NPEPS_BLAS_CORE says otherwise)
+//   NPEPS_BLAS_CORE=off          -> npeps never changes the kernels
+//   NPEPS_BLAS_CORE=auto         -> the cpuid choice, even over OPENBLAS_CORETYPE
+//   NPEPS_BLAS_CORE=<core name>  -> that core (e.g. Haswell)
+// clang-format on
 // Must run before other threads call BLAS; the first call does the work and
 // later calls return its result.
 #pragma once
@@ -32,6 +35,11 @@ const char* preferred_blas_core();
 // Applies the rule above once; returns what it did, e.g. "OpenBLAS chose
 // Prescott; npeps selected Haswell (cpu: avx2 fma)".
 const std::string& select_blas_kernel();
+
+// Whether torch's BLAS runs AVX-512 kernels: OpenBLAS with its SkylakeX,
+// Cooperlake or SapphireRapids core, or a BLAS that is not OpenBLAS
+// (assumed to use the CPU fully). Read when asked.
+bool blas_runs_avx512();
 
 // The BLAS in use and its kernels, e.g. "OpenBLAS 0.3.21 ... core Haswell",
 // or "not OpenBLAS" when torch uses another BLAS.

@@ -29,7 +29,7 @@ using torch::autograd::tensor_list;
 // The cached packed weights ride along as a non-tensor argument: autograd
 // neither tracks nor differentiates them.
 struct Packed {
-  torch::Tensor t;
+  std::shared_ptr<const DensePack> pack;
 };
 
 struct Layout {
@@ -79,7 +79,9 @@ struct DenseBlock : torch::autograd::Function<DenseBlock> {
     for (std::size_t i = 0; i < weights.size(); ++i)
       TORCH_CHECK(weights[i].size(1) == l.input(static_cast<std::int64_t>(i)),
                   "dense_block: layer ", i, " must read the codes and every earlier layer");
-    const torch::Tensor packed = cached.t.defined() ? cached.t : pack_dense_weights(weights.vec());
+    const torch::Tensor packed =
+        cached.pack ? cached.pack->packed : pack_dense_weights(weights.vec());
+    const bool panels = cached.pack && !cached.pack->slot.empty();
 
     // Each instance's contribution to every layer [U, N], gathered per row.
     torch::Tensor z = torch::empty({codes.size(0), l.n()}, codes.options());
@@ -87,7 +89,13 @@ struct DenseBlock : torch::autograd::Function<DenseBlock> {
       const std::int64_t count = slot_start[s + 1] - slot_start[s];
       if (count == 0) continue;
       torch::Tensor dst = z.narrow(0, slot_start[s], count);
-      torch::mm_out(dst, codes.narrow(0, slot_start[s], count), l.slot(packed, s));
+      const torch::Tensor src = codes.narrow(0, slot_start[s], count);
+      if (panels)
+        panel_gemm(src.data_ptr<float>(), src.stride(0),
+                   cached.pack->slot[static_cast<std::size_t>(s)], dst.data_ptr<float>(),
+                   dst.stride(0), count, /*accumulate=*/false);
+      else
+        torch::mm_out(dst, src, l.slot(packed, s));
     }
     torch::Tensor p = torch::empty({rows.size(0), l.n()}, codes.options());
     gather_sum(z.data_ptr<float>(), rows.data_ptr<std::int64_t>(), rows.size(0), slots, l.n(),
@@ -96,7 +104,8 @@ struct DenseBlock : torch::autograd::Function<DenseBlock> {
 
     torch::Tensor hs, last;
     chain_forward_pull(
-        p, [&](std::int64_t k) { return l.earlier(packed, k); }, l.width, hs, last);
+        p, [&](std::int64_t k) { return l.earlier(packed, k); }, l.width, hs, last,
+        panels ? &cached.pack->earlier : nullptr);
     ctx->save_for_backward({codes, rows, packed, hs, last});
     ctx->saved_data["slot_start"] = slot_start;
     ctx->saved_data["width"] = width;
@@ -151,9 +160,31 @@ struct DenseBlock : torch::autograd::Function<DenseBlock> {
 
 torch::Tensor dense_block(const torch::Tensor& codes, const std::vector<std::int64_t>& slot_start,
                           const torch::Tensor& rows, const std::vector<torch::Tensor>& weights,
-                          const std::vector<torch::Tensor>& biases, const torch::Tensor& packed) {
+                          const std::vector<torch::Tensor>& biases,
+                          std::shared_ptr<const DensePack> pack) {
   return DenseBlock::apply(codes, rows, torch::TensorList(weights), torch::TensorList(biases),
-                           slot_start, Packed{packed});
+                           slot_start, Packed{std::move(pack)});
+}
+
+std::shared_ptr<const DensePack> pack_dense(const std::vector<torch::Tensor>& weights,
+                                            std::int64_t slots) {
+  auto out = std::make_shared<DensePack>();
+  out->packed = pack_dense_weights(weights);
+  if (!panel_gemm_fast() || !out->packed.is_cpu() || out->packed.scalar_type() != torch::kFloat)
+    return out;
+  std::vector<std::int64_t> width;
+  for (const auto& w : weights) width.push_back(w.size(0));
+  const Layout l(width, weights.front().size(1) / slots, slots);
+  auto pack = [](const torch::Tensor& b, PackedPanels& to) {
+    pack_panels(b.data_ptr<float>(), b.stride(0), b.stride(1), b.size(0), b.size(1), to);
+  };
+  out->slot.resize(static_cast<std::size_t>(slots));
+  for (std::int64_t s = 0; s < slots; ++s)
+    pack(l.slot(out->packed, s), out->slot[static_cast<std::size_t>(s)]);
+  out->earlier.resize(width.size());
+  for (std::size_t k = 1; k < width.size(); ++k)
+    pack(l.earlier(out->packed, static_cast<std::int64_t>(k)), out->earlier[k]);
+  return out;
 }
 
 }  // namespace npeps

@@ -15,7 +15,10 @@
 
 #include <torch/torch.h>
 
+#include <memory>
 #include <vector>
+
+#include "models/panel_gemm.h"
 
 namespace npeps {
 
@@ -24,16 +27,28 @@ namespace npeps {
 // and columns [0, in_i). Entries outside are unused (uninitialised).
 torch::Tensor pack_dense_weights(const std::vector<torch::Tensor>& weights);
 
+// What inference caches: the packed weights and, on a CPU where
+// models/panel_gemm.h's kernel runs, every product's weights as its
+// panels: per slot, its block of every layer [V, N]; per layer k >= 1, its
+// block for the earlier layers' outputs (index 0 unused).
+struct DensePack {
+  torch::Tensor packed;
+  std::vector<PackedPanels> slot, earlier;
+};
+std::shared_ptr<const DensePack> pack_dense(const std::vector<torch::Tensor>& weights,
+                                            std::int64_t slots);
+
 // codes [U, V]: the instances' codes, grouped by slot (slot s's are rows
 // [slot_start[s], slot_start[s + 1])); rows [R, S] int64: each example
 // row's instance per slot; weights/biases: the L dense layers' (layer i's
 // input is the S variables' codes then the outputs of layers 0..i-1).
-// packed: pack_dense_weights(weights), or undefined to pack here (it must
-// be current: inference passes a cached one). Returns the last layer's
-// output [R, width of the last layer], differentiable in codes, weights
-// and biases.
+// pack: pack_dense(weights, S), or null to pack here (it must be current:
+// inference passes a cached one). Returns the last layer's output
+// [R, width of the last layer], differentiable in codes, weights and
+// biases.
 torch::Tensor dense_block(const torch::Tensor& codes, const std::vector<std::int64_t>& slot_start,
                           const torch::Tensor& rows, const std::vector<torch::Tensor>& weights,
-                          const std::vector<torch::Tensor>& biases, const torch::Tensor& packed);
+                          const std::vector<torch::Tensor>& biases,
+                          std::shared_ptr<const DensePack> pack);
 
 }  // namespace npeps

@@ -17,6 +17,27 @@ void selu_into(torch::Tensor& h, const torch::Tensor& pre) {
   torch::elu_out(h, pre, kSeluAlpha, kSeluScale, 1.0);
 }
 
+// pre += a . b: the AVX-512 panel kernel (models/panel_gemm.h) on a CPU
+// that has it, for float rows of unit stride, with b's panels when given;
+// else torch's addmm.
+void add_product(torch::Tensor& pre, const torch::Tensor& a, const torch::Tensor& b,
+                 const PackedPanels* packed) {
+  const bool plain = panel_gemm_fast() && pre.is_cpu() && pre.scalar_type() == torch::kFloat &&
+                     a.scalar_type() == torch::kFloat && b.scalar_type() == torch::kFloat &&
+                     b.is_cpu() && pre.stride(1) == 1 && a.stride(1) == 1;
+  if (!plain) {
+    pre.addmm_(a, b);
+    return;
+  }
+  thread_local PackedPanels here;
+  if (packed == nullptr) {
+    pack_panels(b.data_ptr<float>(), b.stride(0), b.stride(1), b.size(0), b.size(1), here);
+    packed = &here;
+  }
+  panel_gemm(a.data_ptr<float>(), a.stride(0), *packed, pre.data_ptr<float>(), pre.stride(0),
+             pre.size(0));
+}
+
 }  // namespace
 
 std::vector<std::int64_t> chain_offsets(const std::vector<std::int64_t>& width) {
@@ -41,7 +62,7 @@ void chain_forward(torch::Tensor& p, const LaterBlock& later,
 
 void chain_forward_pull(torch::Tensor& p, const LaterBlock& earlier,
                         const std::vector<std::int64_t>& width, torch::Tensor& hs,
-                        torch::Tensor& last) {
+                        torch::Tensor& last, const std::vector<PackedPanels>* panels) {
   const auto layers = static_cast<std::int64_t>(width.size());
   const std::vector<std::int64_t> off = chain_offsets(width);
   const std::int64_t r = p.size(0);
@@ -49,7 +70,9 @@ void chain_forward_pull(torch::Tensor& p, const LaterBlock& earlier,
   last = torch::empty({r, width.back()}, p.options());
   for (std::int64_t k = 0; k < layers; ++k) {
     torch::Tensor pre = p.narrow(1, off[k], width[k]);
-    if (k > 0) pre.addmm_(hs.narrow(1, 0, off[k]), earlier(k));
+    if (k > 0)
+      add_product(pre, hs.narrow(1, 0, off[k]), earlier(k),
+                  panels != nullptr ? &(*panels)[static_cast<std::size_t>(k)] : nullptr);
     torch::Tensor h = k + 1 < layers ? hs.narrow(1, off[k], width[k]) : last;
     selu_into(h, pre);
   }

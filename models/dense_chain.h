@@ -16,6 +16,8 @@
 #include <functional>
 #include <vector>
 
+#include "models/panel_gemm.h"
+
 namespace npeps {
 
 // pre [R, N]: each layer's input from the variables and its bias, columns
@@ -44,10 +46,12 @@ void chain_forward(torch::Tensor& p, const LaterBlock& later,
 // k >= 1, is layer k's block of weights for the outputs of layers 0..k-1,
 // [offset of layer k, width[k]]. The same products in another shape: the
 // inner dimension grows with k instead of being one layer's width, which
-// suits the matrix kernels better (training's forward pass).
+// suits the matrix kernels better. On a CPU with AVX-512 the products run
+// in models/panel_gemm.h's kernel, from `panels` (panels[k] = earlier(k)
+// packed, k >= 1: inference's cache) or packed here.
 void chain_forward_pull(torch::Tensor& p, const LaterBlock& earlier,
                         const std::vector<std::int64_t>& width, torch::Tensor& hs,
-                        torch::Tensor& last);
+                        torch::Tensor& last, const std::vector<PackedPanels>* panels = nullptr);
 
 // From the gradient of `last`: returns the gradient of every layer's
 // pre-activation [R, N], and writes later(k)'s gradient into the tensor

@@ -53,7 +53,7 @@ DerivedWeights derive_weights(const NetOptions& o, const StateEncoderParts& p, b
   DerivedWeights d;
   d.table = var_table(p, o.embedding_dim);
   if (cpu) {
-    if (pack) d.packed = pack_dense_weights(dense_weights(p));
+    if (pack) d.packed = pack_dense(dense_weights(p), kStateVars);
     return d;
   }
   const int64_t v = o.var_encoder_dim, g = o.dense_growth;

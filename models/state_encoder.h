@@ -25,8 +25,10 @@
 
 #include <torch/torch.h>
 
+#include <memory>
 #include <vector>
 
+#include "models/dense_block.h"
 #include "models/pccoder_net.h"
 
 namespace npeps {
@@ -36,7 +38,7 @@ namespace npeps {
 // reads `packed`; elsewhere torch's ops read the stacks below it.
 struct DerivedWeights {
   torch::Tensor table;               // [20 * 513 + 3, V]
-  torch::Tensor packed;              // CPU, cache only: pack_dense_weights
+  std::shared_ptr<const DensePack> packed;  // CPU, cache only: pack_dense
   std::vector<torch::Tensor> slot;   // per variable: [V, sum of layer widths]
   std::vector<torch::Tensor> later;  // per layer k >= 1: [growth, widths of layers k..]
   torch::Tensor bias;                // all layers' biases

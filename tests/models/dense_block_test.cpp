@@ -28,7 +28,7 @@ TEST(DenseBlock, AnEmptyBatchGivesZeroGradientsNotStaleMemory) {
   }
   const torch::Tensor codes = torch::zeros({0, v}).requires_grad_(true);
   const torch::Tensor rows = torch::zeros({0, slots}, torch::kLong);
-  const torch::Tensor out = dense_block(codes, {0, 0, 0}, rows, weights, biases, torch::Tensor());
+  const torch::Tensor out = dense_block(codes, {0, 0, 0}, rows, weights, biases, nullptr);
   ASSERT_EQ(out.sizes(), (std::vector<std::int64_t>{0, width.back()}));
   out.sum().backward();
   for (const auto& w : weights) {
