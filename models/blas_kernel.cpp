@@ -96,12 +96,6 @@ const std::string& select_blas_kernel() {
   return what;
 }
 
-bool blas_runs_avx512() {
-  const OpenBlas blas;
-  if (!blas.corename) return true;
-  return one_of(blas.corename(), {"SkylakeX", "Cooperlake", "SapphireRapids"});
-}
-
 std::string blas_description() {
   const OpenBlas blas;
   if (!blas.corename || !blas.config) return "not OpenBLAS";

@@ -36,11 +36,6 @@ const char* preferred_blas_core();
 // Prescott; npeps selected Haswell (cpu: avx2 fma)".
 const std::string& select_blas_kernel();
 
-// Whether torch's BLAS runs AVX-512 kernels: OpenBLAS with its SkylakeX,
-// Cooperlake or SapphireRapids core, or a BLAS that is not OpenBLAS
-// (assumed to use the CPU fully). Read when asked.
-bool blas_runs_avx512();
-
 // The BLAS in use and its kernels, e.g. "OpenBLAS 0.3.21 ... core Haswell",
 // or "not OpenBLAS" when torch uses another BLAS.
 std::string blas_description();

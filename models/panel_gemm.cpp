@@ -7,8 +7,6 @@
 #include <cstring>
 #include <string>
 
-#include "models/blas_kernel.h"
-
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define NPEPS_PANEL_X86 1
@@ -125,13 +123,11 @@ constexpr Variant kVariants[] = {
     {"portable", gemm_portable},
 };
 
-// AVX-512 when the CPU has it and torch's BLAS does not run AVX-512
-// kernels itself (NPEPS_PANEL_GEMM=on: whatever the BLAS; =off: never),
-// else the portable loop (which panel_gemm_fast() declines).
+// AVX-512 when the CPU has it (NPEPS_PANEL_GEMM=off: never), else the
+// portable loop (which panel_gemm_fast() declines).
 const Variant* initial_variant() {
   const char* env = std::getenv("NPEPS_PANEL_GEMM");
-  const std::string mode = env != nullptr ? env : "";
-  const bool wanted = mode == "on" || (mode != "off" && !blas_runs_avx512());
+  const bool wanted = env == nullptr || std::string(env) != "off";
   for (const Variant& v : kVariants)
     if (wanted && std::strcmp(v.name, "avx512") == 0 && cpu_has(v.name)) return &v;
   return &kVariants[std::size(kVariants) - 1];
