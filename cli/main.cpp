@@ -13,17 +13,22 @@
 #include "cli/output_check.h"
 #ifdef NPEPS_WITH_TORCH
 #include "models/blas_kernel.h"
+#include "models/panel_gemm.h"
 #endif
 #include "npeps/synthesizer.h"
 
 namespace {
 
-// --version: the library version and, with torch, the BLAS kernels in use.
+// --version: the library version and, with torch, the BLAS kernels in use
+// and which kernel runs the dense layers' products (npeps's AVX-512 panel
+// kernel, models/panel_gemm.h, or torch's BLAS).
 std::string version_text() {
   std::string text = std::string("npeps ") + npeps::version();
 #ifdef NPEPS_WITH_TORCH
   const std::string& choice = npeps::select_blas_kernel();
   text += "\nBLAS: " + npeps::blas_description() + "\nBLAS kernel choice: " + choice;
+  text += std::string("\ndense layer products: ") +
+          (npeps::panel_gemm_fast() ? "npeps avx512 panel kernel" : "torch (BLAS)");
 #endif
   return text;
 }

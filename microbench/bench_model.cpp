@@ -19,6 +19,7 @@
 #include "dsl/ops.h"
 #include "dsl/parser.h"
 #include "dsl/statement_space.h"
+#include "models/blas_kernel.h"
 #include "models/encoding.h"
 #include "models/panel_gemm.h"
 #include "models/pccoder_policy.h"
@@ -223,4 +224,15 @@ BENCHMARK(BM_LayerProduct)
 }  // namespace
 }  // namespace npeps
 
-BENCHMARK_MAIN();
+// The context names the kernels every figure ran with.
+int main(int argc, char** argv) {
+  const std::string choice = npeps::select_blas_kernel();
+  benchmark::AddCustomContext("blas", npeps::blas_description());
+  benchmark::AddCustomContext("blas_choice", choice);
+  benchmark::AddCustomContext("dense_products", npeps::panel_gemm_variant());
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

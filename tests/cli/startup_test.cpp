@@ -60,6 +60,7 @@ TEST(CliStartup, OnlyTheCommandsThatNeedModelsLoadTorch) {
       << neural.substr(neural.size() - 400);
   const std::string version = run(kLight + " --version");
   EXPECT_NE(version.find("BLAS"), std::string::npos) << version;
+  EXPECT_NE(version.find("dense layer products: "), std::string::npos) << version;
   const std::string train = run(kLight + " train --help");
   EXPECT_NE(train.find("--epochs"), std::string::npos) << train;
 }
