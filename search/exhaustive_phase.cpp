@@ -68,9 +68,9 @@ SearchResult enumerate_on(const std::vector<Example>& examples, const SearchLimi
 }
 
 // The policy's operator order interleaved with id order, if the options
-// give one (one model call). The hedge: a program either order reaches
-// early, the interleaving reaches within about twice as many nodes
-// (search/policy_order.h).
+// give one (one model call). The hedge: an operator either order ranks
+// early, the interleaving ranks at most about twice as late (ranks, not
+// nodes: search/policy_order.h).
 std::vector<OperatorId> policy_order(const ExhaustivePhaseOptions& o, SearchStats& stats) {
   if (!o.operator_order) return {};
   stats.model_calls += 1;

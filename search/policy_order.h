@@ -32,10 +32,14 @@ std::vector<OperatorId> operators_used(std::span<const Program> programs);
 
 // A hedge between two operator orders: their entries alternate, `first`'s
 // leading, each operator at its first appearance. An operator at position
-// p in either order lands at position 2p+1 or earlier, so the enumerator's
-// position of any program (a sum over its statements of rank times the
-// subtree after it) is at most about twice its position under the better
-// of the two orders. Both must be permutations of the operator ids.
+// p in either order lands at position 2p+1 or earlier. That bounds ranks,
+// not nodes: the subtrees of different operators differ widely in cost (a
+// MAP or ZIPWITH family against HEAD or SUM), and the operators the other
+// order moves ahead may be the costly ones. Measured on one held-out task
+// (10 examples, length 6, first statement SORT), the policy's order
+// interleaved with id order took 97.4 M nodes where id order took 14.3 M,
+// and the first statement's order alone accounted for it. Both must be
+// permutations of the operator ids.
 std::vector<OperatorId> interleave_orders(const std::vector<OperatorId>& first,
                                           const std::vector<OperatorId>& second);
 
