@@ -22,10 +22,10 @@ void selu_into(torch::Tensor& h, const torch::Tensor& pre) {
 // else torch's addmm.
 void add_product(torch::Tensor& pre, const torch::Tensor& a, const torch::Tensor& b,
                  const PackedPanels* packed) {
-  const bool plain = panel_gemm_fast() && pre.is_cpu() && pre.scalar_type() == torch::kFloat &&
-                     a.scalar_type() == torch::kFloat && b.scalar_type() == torch::kFloat &&
-                     b.is_cpu() && pre.stride(1) == 1 && a.stride(1) == 1;
-  if (!plain) {
+  const bool use_panels = panel_gemm_fast() && pre.is_cpu() && pre.scalar_type() == torch::kFloat &&
+                          a.scalar_type() == torch::kFloat && b.scalar_type() == torch::kFloat &&
+                          b.is_cpu() && pre.stride(1) == 1 && a.stride(1) == 1;
+  if (!use_panels) {
     pre.addmm_(a, b);
     return;
   }

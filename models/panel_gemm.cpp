@@ -128,9 +128,8 @@ constexpr Variant kVariants[] = {
 const Variant* initial_variant() {
   const char* env = std::getenv("NPEPS_PANEL_GEMM");
   const bool wanted = env == nullptr || std::string(env) != "off";
-  for (const Variant& v : kVariants)
-    if (wanted && std::strcmp(v.name, "avx512") == 0 && cpu_has(v.name)) return &v;
-  return &kVariants[std::size(kVariants) - 1];
+  if (wanted && cpu_has(kVariants[0].name)) return &kVariants[0];
+  return &kVariants[std::size(kVariants) - 1];  // portable
 }
 
 std::atomic<const Variant*>& current() {
@@ -166,7 +165,9 @@ void panel_gemm(const float* a, std::int64_t lda, const PackedPanels& b, float* 
 
 const char* panel_gemm_variant() { return current().load(std::memory_order_relaxed)->name; }
 
-bool panel_gemm_fast() { return std::strcmp(panel_gemm_variant(), "portable") != 0; }
+bool panel_gemm_fast() {
+  return current().load(std::memory_order_relaxed)->kernel != gemm_portable;
+}
 
 bool set_panel_gemm_variant(const char* name) {
   for (const Variant& v : kVariants)
