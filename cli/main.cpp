@@ -29,6 +29,8 @@ std::string version_text() {
   text += "\nBLAS: " + npeps::blas_description() + "\nBLAS kernel choice: " + choice;
   text += std::string("\ndense layer products: ") +
           (npeps::panel_gemm_fast() ? "npeps avx512 panel kernel" : "torch (BLAS)");
+  if (const std::string note = npeps::panel_gemm_setting_note(); !note.empty())
+    text += " (" + note + ")";
 #endif
   return text;
 }

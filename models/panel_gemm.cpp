@@ -126,8 +126,8 @@ constexpr Variant kVariants[] = {
 // AVX-512 when the CPU has it (NPEPS_PANEL_GEMM=off: never), else the
 // portable loop (which panel_gemm_fast() declines).
 const Variant* initial_variant() {
-  const char* env = std::getenv("NPEPS_PANEL_GEMM");
-  const bool wanted = env == nullptr || std::string(env) != "off";
+  const bool wanted =
+      parse_panel_gemm_setting(std::getenv("NPEPS_PANEL_GEMM")) != PanelGemmSetting::Off;
   if (wanted && cpu_has(kVariants[0].name)) return &kVariants[0];
   return &kVariants[std::size(kVariants) - 1];  // portable
 }
@@ -161,6 +161,25 @@ void panel_gemm(const float* a, std::int64_t lda, const PackedPanels& b, float* 
                 std::int64_t rows, bool accumulate) {
   if (rows <= 0 || b.n <= 0) return;
   current().load(std::memory_order_relaxed)->kernel(a, lda, b, c, ldc, rows, accumulate);
+}
+
+PanelGemmSetting parse_panel_gemm_setting(const char* value) {
+  if (value == nullptr) return PanelGemmSetting::Auto;
+  const std::string v = value;
+  if (v.empty() || v == "auto" || v == "on") return PanelGemmSetting::Auto;
+  if (v == "off") return PanelGemmSetting::Off;
+  return PanelGemmSetting::NotUnderstood;
+}
+
+std::string panel_gemm_setting_note() {
+  const char* env = std::getenv("NPEPS_PANEL_GEMM");
+  switch (parse_panel_gemm_setting(env)) {
+    case PanelGemmSetting::Auto: return "";
+    case PanelGemmSetting::Off: return "NPEPS_PANEL_GEMM=off";
+    case PanelGemmSetting::NotUnderstood: break;
+  }
+  return "NPEPS_PANEL_GEMM=" + std::string(env) +
+         " not understood, taken as auto - values: auto, on, off";
 }
 
 const char* panel_gemm_variant() { return current().load(std::memory_order_relaxed)->name; }

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace npeps {
@@ -48,6 +49,17 @@ void panel_gemm(const float* a, std::int64_t lda, const PackedPanels& b, float* 
 // "portable". NPEPS_PANEL_GEMM=off selects "portable" (read at the first
 // call), so the network keeps torch's products.
 const char* panel_gemm_variant();
+
+// What a value of NPEPS_PANEL_GEMM asks for: unset (nullptr), "", "auto" or
+// "on": the AVX-512 variant where the CPU has it; "off": never. Any other
+// value is not understood and counts as auto.
+enum class PanelGemmSetting { Auto, Off, NotUnderstood };
+PanelGemmSetting parse_panel_gemm_setting(const char* value);
+
+// For reports (`npeps --version`): why the variant is what it is when the
+// environment had a say ("NPEPS_PANEL_GEMM=off", or "NPEPS_PANEL_GEMM=x not
+// understood, taken as auto ..."); empty when NPEPS_PANEL_GEMM is unset or auto.
+std::string panel_gemm_setting_note();
 
 // Whether callers should prefer panel_gemm to their BLAS: the AVX-512
 // variant runs.

@@ -61,6 +61,13 @@ TEST(CliStartup, OnlyTheCommandsThatNeedModelsLoadTorch) {
   const std::string version = run(kLight + " --version");
   EXPECT_NE(version.find("BLAS"), std::string::npos) << version;
   EXPECT_NE(version.find("dense layer products: "), std::string::npos) << version;
+  // A value of NPEPS_PANEL_GEMM it does not understand is named, not ignored.
+  const std::string odd = run("NPEPS_PANEL_GEMM=fast " + kLight + " --version");
+  EXPECT_NE(odd.find("NPEPS_PANEL_GEMM=fast not understood"), std::string::npos) << odd;
+  const std::string off = run("NPEPS_PANEL_GEMM=off " + kLight + " --version");
+  EXPECT_NE(off.find("dense layer products: torch (BLAS) (NPEPS_PANEL_GEMM=off)"),
+            std::string::npos)
+      << off;
   const std::string train = run(kLight + " train --help");
   EXPECT_NE(train.find("--epochs"), std::string::npos) << train;
 }

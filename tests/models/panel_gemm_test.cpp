@@ -110,5 +110,15 @@ TEST(PanelGemm, DenseChainAgreesWithTorchsProducts) {
   EXPECT_FALSE(torch::equal(fast.abs().sum(), torch::zeros({})));
 }
 
+TEST(PanelGemm, ReadsItsEnvironmentSetting) {
+  EXPECT_EQ(parse_panel_gemm_setting(nullptr), PanelGemmSetting::Auto);
+  EXPECT_EQ(parse_panel_gemm_setting(""), PanelGemmSetting::Auto);
+  EXPECT_EQ(parse_panel_gemm_setting("auto"), PanelGemmSetting::Auto);
+  EXPECT_EQ(parse_panel_gemm_setting("on"), PanelGemmSetting::Auto);
+  EXPECT_EQ(parse_panel_gemm_setting("off"), PanelGemmSetting::Off);
+  EXPECT_EQ(parse_panel_gemm_setting("OFF"), PanelGemmSetting::NotUnderstood);
+  EXPECT_EQ(parse_panel_gemm_setting("0"), PanelGemmSetting::NotUnderstood);
+}
+
 }  // namespace
 }  // namespace npeps
