@@ -1,7 +1,9 @@
 // Enumerator throughput (nodes expanded per second, one thread) and the
 // nodes needed to solve fixed 5-example tasks made from fixed length-3/4
-// programs on seeded random inputs. `nodes` is a behaviour signature: it
-// changes only when the search order or pruning changes.
+// programs on seeded random inputs, and the nodes of one whole length with
+// and without the canonical order of independent statements. `nodes` is a
+// behaviour signature: it changes only when the search order or pruning
+// changes.
 //   ./bench_enumerator --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
@@ -93,6 +95,29 @@ void BM_EnumeratorThroughput(benchmark::State& state, int task) {
   state.counters["nodes_per_s"] = benchmark::Counter(double(nodes), benchmark::Counter::kIsRate);
 }
 
+// One whole length (arg 0) of a task with no solution (outputs rotated as
+// above), with and without EnumeratorOptions::canonical_order: the nodes
+// each needs, and the time.
+void BM_EnumeratorLength(benchmark::State& state, int task, bool canonical) {
+  const BenchTask t = bench_programs()[task];
+  std::vector<Example> ex = make_examples(t.program, 11);
+  const Value first = ex[0].output;
+  for (int e = 0; e + 1 < kExamples; ++e) ex[e].output = ex[e + 1].output;
+  ex.back().output = first;
+  EnumeratorOptions opts;
+  opts.min_length = opts.max_length = static_cast<int>(state.range(0));
+  opts.canonical_order = canonical;
+  std::uint64_t nodes = 0, total = 0;
+  for (auto _ : state) {
+    const SearchResult r = enumerate(ex, opts, {});
+    nodes = r.stats.nodes;
+    total += nodes;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["nodes"] = double(nodes);
+  state.counters["nodes_per_s"] = benchmark::Counter(double(total), benchmark::Counter::kIsRate);
+}
+
 // Nodes to solve: the real task (no budget). Reports nodes and the length found.
 void BM_EnumeratorSolve(benchmark::State& state, int task) {
   const BenchTask t = bench_programs()[task];
@@ -122,6 +147,15 @@ void register_all() {
     benchmark::RegisterBenchmark((std::string("Solve/") + tasks[i].name).c_str(),
                                  BM_EnumeratorSolve, i)
         ->Unit(benchmark::kMillisecond);
+    for (const bool canonical : {true, false})
+      benchmark::RegisterBenchmark(
+          (std::string("Length/") + tasks[i].name + (canonical ? "/canonical" : "/every_order"))
+              .c_str(),
+          BM_EnumeratorLength, i, canonical)
+          ->Arg(4)
+          ->Arg(5)
+          ->Iterations(1)
+          ->Unit(benchmark::kMillisecond);
   }
 }
 

@@ -33,6 +33,23 @@ inline bool idempotent(const Operator& o) {
   return o.function == Function::ZipWith && (o.lambda == Lambda::Min || o.lambda == Lambda::Max);
 }
 
+inline std::uint64_t mix(std::uint64_t x) {  // splitmix64's finalizer
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// The rank of an expression for canonical_order: a hash of its operator
+// and its arguments' ranks (an input's rank is a hash of its index), so it
+// does not depend on where the statements stand. A commuting operator's
+// arguments are taken in rank order.
+inline std::uint64_t expression_rank(OperatorId id, const Operator& o, std::uint64_t a,
+                                     std::uint64_t b) {
+  if (o.arity == 1) b = 0x9e3779b97f4a7c15ULL;
+  if (commutes(o) && b < a) std::swap(a, b);
+  return mix(mix(mix(id + 1) ^ a) + b);
+}
+
 // The search state of one enumerate() call. Values live in fixed arrays
 // indexed [variable][example]; a statement writes only its own row, so
 // backtracking is free. No allocation after construction.
@@ -49,12 +66,14 @@ class Enumerator {
     }
     for (int v = 0; v < num_inputs_; ++v) {
       types_[v] = examples[0].inputs[v].type();
+      rank_[v] = mix(static_cast<std::uint64_t>(v) + 0x51ed27ULL);
       // An input that need not be used starts out "used".
       uses_[v] = opts.require_inputs_used ? 0 : 1;
       unused_ += uses_[v] == 0;
       push_var(static_cast<VarIndex>(v));
     }
     input_types_.assign(types_, types_ + num_inputs_);
+    canonical_ = opts.canonical_order;
     num_order_ = opts.num_operators > 0 ? opts.num_operators : kNumOperators;
     for (int k = 0; k < num_order_; ++k)
       order_[k] = opts.operator_order.empty() ? static_cast<OperatorId>(k) : opts.operator_order[k];
@@ -192,6 +211,20 @@ class Enumerator {
     return false;
   }
 
+  // canonical_order: a statement at `depth` whose newest argument is
+  // variable `last_arg` could stand right after that variable's statement,
+  // so it must rank after every statement placed since. Of the orders of a
+  // program's statements, exactly the one that always places the
+  // lowest-ranked statement whose arguments exist passes (the smallest
+  // topological order by rank), so a length stays searched completely.
+  // The last statement needs no check: it uses the one before it, which
+  // would otherwise stay unused.
+  bool in_canonical_order(std::uint64_t rank, int last_arg, int depth) const {
+    for (int k = std::max(last_arg - num_inputs_ + 1, 0); k < depth; ++k)
+      if (rank_[num_inputs_ + k] > rank) return false;
+    return true;
+  }
+
   // Runs a last-statement candidate, stopping at the first example whose
   // output it misses. True (and the statement recorded) when it matches all.
   bool try_final(OperatorId id, VarIndex a, VarIndex b, int depth) {
@@ -212,10 +245,12 @@ class Enumerator {
     const int fresh = (uses_[a] == 0) + (b != a && uses_[b] == 0);
     const int unused_after = unused_ - fresh + 1;
     if (!admissible(unused_after, remaining)) return false;
+    const Operator& o = op(id);
+    const std::uint64_t rank = expression_rank(id, o, rank_[a], rank_[b]);
+    if (canonical_ && !in_canonical_order(rank, std::max(a, b), depth)) return false;
     if (!take_node()) return false;
     const Value* va = values_[a];
     const Value* vb = values_[b];
-    const Operator& o = op(id);
     const Statement s{id, {a, o.arity == 2 ? b : VarIndex{0}}};
 
     const int n = num_inputs_ + depth;  // the new variable
@@ -238,6 +273,7 @@ class Enumerator {
 
     stmts_[depth] = s;
     types_[n] = o.result;
+    rank_[n] = rank;
     uses_[n] = 0;
     ++uses_[a];
     if (b != a) ++uses_[b];
@@ -263,6 +299,8 @@ class Enumerator {
   Value values_[kMaxVars][kMaxExamples];
   Value outputs_[kMaxExamples];
   Type types_[kMaxVars] = {};
+  std::uint64_t rank_[kMaxVars] = {};  // canonical_order's rank of each variable
+  bool canonical_ = true;
   int uses_[kMaxVars] = {};            // later statements using each variable
   int unused_ = 0;                     // variables with uses_ == 0
   VarIndex int_vars_[kMaxVars] = {};   // defined INT variables, in order

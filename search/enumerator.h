@@ -1,7 +1,8 @@
 // Model-free enumerative synthesis (`--method enum`): iterative-deepening
 // depth-first search over straight-line programs, executing each new
 // statement incrementally on every example and pruning by types, unused
-// variables and observational equivalence.
+// variables, observational equivalence and the order of independent
+// statements (EnumeratorOptions::canonical_order).
 #pragma once
 
 #include <cstdint>
@@ -37,6 +38,16 @@ struct EnumeratorOptions {
   // allows is large for 2- and 3-input tasks; turn it off for tasks whose
   // solution may ignore an input (then such inputs are never required).
   bool require_inputs_used = true;
+  // Search each set of interchangeable statement orders once. Two
+  // statements that do not use each other's results can come in either
+  // order, and a program with k such statements has up to k! orders that
+  // compute the same values. With this on, a statement must rank after
+  // every statement placed since the last one whose result it uses (ranks:
+  // a hash of the statement's expression, the same whatever the order);
+  // each program keeps exactly one of its orders (ties in the hash keep
+  // both), so every length is still searched completely. Off: every order
+  // (the enumerator before 2026-12-03).
+  bool canonical_order = true;
   // Called after each length is searched without success, with that length
   // and the nodes spent so far; returns the deadline for the rest of the
   // search (the earlier of it and limits.deadline applies; a past time
