@@ -10,7 +10,6 @@
 #include "search/beam_search.h"
 #include "search/enumerator.h"
 #include "search/exhaustive_phase.h"
-#include "search/policy_order.h"
 #ifdef NPEPS_WITH_TORCH
 #include "models/checkpoint.h"
 #include "models/pccoder_policy.h"
@@ -32,7 +31,6 @@ class WithExhaustivePhase final : public Solver {
   explicit WithExhaustivePhase(std::unique_ptr<Solver> guided) : guided_(std::move(guided)) {}
   SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {
     ExhaustivePhaseOptions o;
-    o.operator_order = [&] { return guided_->operator_order(examples); };
     o.focus_operators = [&] { return guided_->focus_operators(examples); };
     return exhaustive_then(examples, limits, o, [&](const SearchLimits& rest) {
       return guided_->solve(examples, rest);
@@ -65,9 +63,6 @@ class PCCoderSolver final : public Solver {
       : policy_(load_policy(cfg.model_dir + "/" + kPCCoderModelFile, cfg.threads)) {}
   SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {
     return beam_search(examples, *policy_, BeamSearchOptions{}, limits);
-  }
-  std::vector<OperatorId> operator_order(const std::vector<Example>& examples) override {
-    return operators_by_policy(examples, *policy_);
   }
 
  private:

@@ -12,8 +12,8 @@
 #include "models/cross_aggregator.h"
 #include "models/pccoder_policy.h"
 #include "search/beam_search.h"
+#include "search/exhaustive_phase.h"
 #include "search/per_example_search.h"
-#include "search/policy_order.h"
 #endif
 
 namespace npeps {
@@ -78,17 +78,6 @@ class NPEPSSolver final : public Solver {
     } catch (const std::invalid_argument& e) {
       throw std::runtime_error(e.what());
     }
-  }
-
-  // The global policy's order (the aggregator with no PE solutions), with
-  // the operators of the PE solutions of the last solve() on these examples
-  // first (search/policy_order.h): the exhaustive phase asks after its
-  // guided step, which ran the PE phase.
-  std::vector<OperatorId> operator_order(const std::vector<Example>& examples) override {
-    policy_->set_solutions(examples, {});
-    const std::vector<OperatorId> order = operators_by_policy(examples, *policy_);
-    if (!same_examples(examples, pe_examples_)) return order;
-    return used_operators_first(pe_programs_, order);
   }
 
   // The operators of the PE solutions of the last solve() on these

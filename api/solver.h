@@ -34,9 +34,6 @@ class Solver {
  public:
   virtual ~Solver() = default;
   virtual SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) = 0;
-  // The order in which the enumerator sharing this method's budget tries
-  // operators (search/policy_order.h); empty: operator id order.
-  virtual std::vector<OperatorId> operator_order(const std::vector<Example>&) { return {}; }
   // The operators the enumerator's focus run searches alone
   // (search/exhaustive_phase.h); empty: no focus run.
   virtual std::vector<OperatorId> focus_operators(const std::vector<Example>&) { return {}; }

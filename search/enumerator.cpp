@@ -39,11 +39,11 @@ inline std::uint64_t mix(std::uint64_t x) {  // splitmix64's finalizer
   return x ^ (x >> 31);
 }
 
-// The rank of an expression for canonical_order: a hash of its operator
-// and its arguments' ranks (an input's rank is a hash of its index), so it
-// does not depend on where the statements stand. A commuting operator's
-// arguments are taken in rank order.
-inline std::uint64_t expression_rank(OperatorId id, const Operator& o, std::uint64_t a,
+// A hash of an expression for canonical_order: of its operator and its
+// arguments' hashes (an input's is a hash of its index), so it does not
+// depend on where the statements stand. A commuting operator's arguments
+// are taken in hash order.
+inline std::uint64_t expression_hash(OperatorId id, const Operator& o, std::uint64_t a,
                                      std::uint64_t b) {
   if (o.arity == 1) b = 0x9e3779b97f4a7c15ULL;
   if (commutes(o) && b < a) std::swap(a, b);
@@ -66,7 +66,7 @@ class Enumerator {
     }
     for (int v = 0; v < num_inputs_; ++v) {
       types_[v] = examples[0].inputs[v].type();
-      rank_[v] = mix(static_cast<std::uint64_t>(v) + 0x51ed27ULL);
+      hash_[v] = mix(static_cast<std::uint64_t>(v) + 0x51ed27ULL);
       // An input that need not be used starts out "used".
       uses_[v] = opts.require_inputs_used ? 0 : 1;
       unused_ += uses_[v] == 0;
@@ -79,6 +79,7 @@ class Enumerator {
       order_[k] = opts.operator_order.empty() ? static_cast<OperatorId>(k) : opts.operator_order[k];
     for (int k = 0; k < num_order_; ++k)
       if (op(order_[k]).result == out_type) final_ops_[num_final_ops_++] = order_[k];
+    for (int k = 0; k < num_order_; ++k) position_[order_[k]] = static_cast<std::uint64_t>(k);
   }
 
   // Tries programs of exactly `length` statements. True when one satisfies
@@ -246,7 +247,11 @@ class Enumerator {
     const int unused_after = unused_ - fresh + 1;
     if (!admissible(unused_after, remaining)) return false;
     const Operator& o = op(id);
-    const std::uint64_t rank = expression_rank(id, o, rank_[a], rank_[b]);
+    const std::uint64_t hash = expression_hash(id, o, hash_[a], hash_[b]);
+    // The rank: the operator's place in the search's order first, so that
+    // of a program's orders the one kept is the one the search reaches
+    // first (up to two statements of one operator, ordered by hash).
+    const std::uint64_t rank = position_[id] << 56 | hash >> 8;
     if (canonical_ && !in_canonical_order(rank, std::max(a, b), depth)) return false;
     if (!take_node()) return false;
     const Value* va = values_[a];
@@ -273,6 +278,7 @@ class Enumerator {
 
     stmts_[depth] = s;
     types_[n] = o.result;
+    hash_[n] = hash;
     rank_[n] = rank;
     uses_[n] = 0;
     ++uses_[a];
@@ -299,7 +305,9 @@ class Enumerator {
   Value values_[kMaxVars][kMaxExamples];
   Value outputs_[kMaxExamples];
   Type types_[kMaxVars] = {};
-  std::uint64_t rank_[kMaxVars] = {};  // canonical_order's rank of each variable
+  std::uint64_t hash_[kMaxVars] = {};           // canonical_order: expression hashes
+  std::uint64_t rank_[kMaxVars] = {};           // and the statements' ranks
+  std::uint64_t position_[kNumOperators] = {};  // each operator's place in order_
   bool canonical_ = true;
   int uses_[kMaxVars] = {};            // later statements using each variable
   int unused_ = 0;                     // variables with uses_ == 0

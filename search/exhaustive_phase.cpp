@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "search/enumerator.h"
-#include "search/policy_order.h"
 
 namespace npeps {
 namespace {
@@ -44,12 +43,11 @@ struct LengthCosts {
 // next length)` gives the run's new deadline (a past time stops it).
 SearchResult enumerate_on(const std::vector<Example>& examples, const SearchLimits& limits,
                           const ExhaustivePhaseOptions& o, Clock::time_point deadline,
-                          LengthCosts& costs, const std::vector<OperatorId>& order,
+                          LengthCosts& costs,
                           const std::function<Clock::time_point(double)>& next_deadline) {
   EnumeratorOptions eo;
   eo.max_length = o.max_length;
   eo.min_length = costs.searched() + 1;
-  eo.operator_order = order;
   SearchLimits l = limits;
   l.deadline = std::min(limits.deadline, deadline);
   const Clock::time_point t0 = Clock::now();
@@ -67,17 +65,6 @@ SearchResult enumerate_on(const std::vector<Example>& examples, const SearchLimi
   return r;
 }
 
-// The policy's operator order interleaved with id order, if the options
-// give one (one model call). The hedge: an operator either order ranks
-// early, the interleaving ranks at most about twice as late (ranks, not
-// nodes: search/policy_order.h).
-std::vector<OperatorId> policy_order(const ExhaustivePhaseOptions& o, SearchStats& stats) {
-  if (!o.operator_order) return {};
-  stats.model_calls += 1;
-  stats.model_states += 1;
-  return interleave_orders(o.operator_order(), id_order());
-}
-
 // The focus run: the enumerator over `focus` alone (in its order), from
 // the first length not searched whole, for `share` of the time left. It
 // leaves `costs` alone: its lengths are not searched whole.
@@ -93,8 +80,8 @@ SearchResult focus_run(const std::vector<Example>& examples, const SearchLimits&
     }
   eo.num_operators = static_cast<int>(eo.operator_order.size());
   if (eo.num_operators == 0 || eo.num_operators == kNumOperators) return {};
-  for (const OperatorId id : id_order())
-    if (!taken[id]) eo.operator_order.push_back(id);
+  for (int id = 0; id < kNumOperators; ++id)
+    if (!taken[id]) eo.operator_order.push_back(static_cast<OperatorId>(id));
   eo.max_length = o.max_length;
   eo.min_length = costs.searched() + 1;
   SearchLimits l = limits;
@@ -125,7 +112,7 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
   // 1. The cheap lengths.
   const double cheap_s = o.cheap_share * budget_s;
   SearchResult r =
-      enumerate_on(examples, limits, o, after(start, cheap_s), costs, {}, [&](double next) {
+      enumerate_on(examples, limits, o, after(start, cheap_s), costs, [&](double next) {
         return seconds(Clock::now() - start) + next <= cheap_s ? after(start, cheap_s)
                                                                : Clock::now();
       });
@@ -138,9 +125,6 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
   r = guided(first);
   if (r.solved() || out_of_time(limits)) return finish(std::move(r));
   out.stats += r.stats;
-  // Past the cheap lengths: the policy's operator order from here on, asked
-  // for after the guided search, which may inform it (its PE solutions).
-  const std::vector<OperatorId> order = policy_order(o, out.stats);
 
   // 3. The enumerator again, from the first length it has not searched
   // whole, to the deadline: first over the focus operators alone, if any.
@@ -150,7 +134,7 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
     out.stats += r.stats;
   }
   if (costs.searched() < o.max_length) {
-    r = enumerate_on(examples, limits, o, limits.deadline, costs, order,
+    r = enumerate_on(examples, limits, o, limits.deadline, costs,
                      [&](double) { return limits.deadline; });
     if (r.solved() || out_of_time(limits)) return finish(std::move(r));
     out.stats += r.stats;
@@ -161,6 +145,19 @@ SearchResult shared_by_time(const std::vector<Example>& examples, const SearchLi
 }
 
 }  // namespace
+
+std::vector<OperatorId> operators_used(std::span<const Program> programs) {
+  std::vector<int> uses(kNumOperators, 0);
+  for (const Program& p : programs)
+    for (const Statement& s : p.statements)
+      if (s.op < kNumOperators) uses[s.op] += 1;
+  std::vector<OperatorId> out;
+  for (int id = 0; id < kNumOperators; ++id)
+    if (uses[id] > 0) out.push_back(static_cast<OperatorId>(id));
+  std::stable_sort(out.begin(), out.end(),
+                   [&](OperatorId a, OperatorId b) { return uses[a] > uses[b]; });
+  return out;
+}
 
 SearchResult exhaustive_then(const std::vector<Example>& examples, const SearchLimits& limits,
                              const ExhaustivePhaseOptions& o,
@@ -174,10 +171,8 @@ SearchResult exhaustive_then(const std::vector<Example>& examples, const SearchL
   // all: it may not finish its lengths), then the guided search.
   const Clock::time_point start = Clock::now();
   const bool counted = limits.max_nodes != SearchLimits{}.max_nodes;
-  SearchStats ordering;
   EnumeratorOptions eo;
   eo.max_length = o.max_length;
-  eo.operator_order = policy_order(o, ordering);
   SearchLimits enum_limits = limits;
   if (counted)
     enum_limits.max_nodes = static_cast<std::uint64_t>(
@@ -185,7 +180,6 @@ SearchResult exhaustive_then(const std::vector<Example>& examples, const SearchL
   else
     enum_limits.deadline = after(start, o.unlimited_enum_s);
   SearchResult first = enumerate(examples, eo, enum_limits);
-  first.stats += ordering;
   SearchLimits rest = limits;
   if (counted)
     rest.max_nodes =

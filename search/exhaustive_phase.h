@@ -17,9 +17,12 @@
 //   3. the enumerator resumes at the first length it has not searched
 //      whole (for a share of the time only over the operators the method
 //      expects, when it names them: the focus run below) and runs to the
-//      deadline: past its cheap lengths it finds
+//      deadline in operator id order: past its cheap lengths it finds
 //      programs at a steady rate, and on every suite measured the tasks it
-//      solves late outnumber those a longer guided search adds;
+//      solves late outnumber those a longer guided search adds (until
+//      2026-12-03 it tried operators in the order of the method's policy,
+//      interleaved with id order; README "Independent statements in one
+//      order");
 //   4. if it searched every length up to max_length, the guided search
 //      runs again with the rest.
 // Under a node budget alone the enumerator gets partial_share of the nodes
@@ -27,6 +30,7 @@
 #pragma once
 
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "dsl/program.h"
@@ -42,17 +46,7 @@ struct ExhaustivePhaseOptions {
   // every guided method measured (the PE methods, whose step 2 also holds
   // their PE phase, +5; pccoder +2; README "The exhaustive phase").
   double guided_share = 0.2;
-  double partial_share = 0.5;   // node budget alone: the enumerator's share of the nodes
-  // The enumerator's operator order past the cheap lengths
-  // (EnumeratorOptions::operator_order; under a node budget alone, from
-  // the start): guided methods pass their policy's (search/policy_order.h),
-  // which the phase interleaves with id order as a hedge.
-  // Under a deadline it is called at most once, after step 2 and only when
-  // steps 1 and 2 found nothing, so a task they solve costs no model call
-  // and the order may use what the guided search learned (the N-PEPS
-  // methods put their PE solutions' operators first). Empty: operator id
-  // order.
-  std::function<std::vector<OperatorId>()> operator_order;
+  double partial_share = 0.5;  // node budget alone: the enumerator's share of the nodes
   // Step 3 opens with a focus run when this gives operators (fewer than
   // all): the enumerator over those operators alone (the N-PEPS methods
   // give their PE solutions'), from the first length not searched whole,
@@ -68,6 +62,12 @@ struct ExhaustivePhaseOptions {
   int max_length = 12;          // longest program the enumerator tries
   double unlimited_enum_s = 5;  // the enumerator's time when the search has no limit
 };
+
+// The operators that `programs` use, each once, the most used (counted over
+// their statements) first, ties by id: the N-PEPS methods' focus
+// operators, from their PE solutions (a program that satisfies one example
+// often shares its operators with one that satisfies them all).
+std::vector<OperatorId> operators_used(std::span<const Program> programs);
 
 // Runs the enumerator and `guided` (given the limits of each of its runs)
 // as above, until one finds a program or the limits end. Stats add up over

@@ -159,35 +159,6 @@ TEST(ExhaustivePhase, TheEnumeratorResumesAfterTheGuidedShare) {
   EXPECT_EQ(r.stats.nodes, enumerate(ex, {}, {}).stats.nodes);
 }
 
-// The policy's order costs a model call, made only past the cheap lengths
-// and after the guided step (whose PE solutions may inform it).
-TEST(ExhaustivePhase, TheOperatorOrderIsAskedForOnlyAfterTheCheapLengthsAndTheGuidedStepFail) {
-  ExhaustivePhaseOptions o;
-  int asked = 0, guided = 0;
-  o.operator_order = [&] {
-    ++asked;
-    EXPECT_EQ(guided, 1) << "asked for before the guided step ran";
-    std::vector<OperatorId> reversed;
-    for (int k = kNumOperators - 1; k >= 0; --k) reversed.push_back(static_cast<OperatorId>(k));
-    return reversed;
-  };
-  auto nothing = [&](const SearchLimits&) {
-    ++guided;
-    return SearchResult{};
-  };
-  const SearchResult easy =
-      exhaustive_then(take_then_sort(), SearchLimits::with_timeout(5), o, nothing);
-  ASSERT_TRUE(easy.solved());
-  EXPECT_EQ(asked, 0);
-  EXPECT_EQ(easy.stats.model_calls, 0u);
-  EXPECT_EQ(guided, 0);
-  const SearchResult hard =
-      exhaustive_then(unreachable(), SearchLimits::with_timeout(0.5), o, nothing);
-  EXPECT_FALSE(hard.solved());
-  EXPECT_EQ(asked, 1);
-  EXPECT_EQ(hard.stats.model_calls, 1u);
-}
-
 // The focus run: after the guided step, the enumerator over the focus
 // operators alone reaches a program the whole operator set would need far
 // more nodes for. Asked for once, after the guided step; never under a
@@ -219,6 +190,17 @@ TEST(ExhaustivePhase, TheFocusRunSearchesTheFocusOperatorsAlone) {
   exhaustive_then(ex, budget, o, nothing);
   EXPECT_EQ(asked, 0);
   EXPECT_EQ(guided, 1);
+}
+
+// The focus operators of programs: each operator they use once, the most
+// used first, ties by id.
+TEST(ExhaustivePhase, OperatorsUsedMostUsedFirst) {
+  const std::vector<Program> programs = {parse_compact("LIST|SORT,0|REVERSE,1|SORT,2"),
+                                         parse_compact("LIST|REVERSE,0|HEAD,1")};
+  const OperatorId head = programs[1].statements[1].op, reverse = programs[1].statements[0].op,
+                   sort = programs[0].statements[0].op;
+  EXPECT_EQ(operators_used(programs), (std::vector<OperatorId>{reverse, sort, head}));
+  EXPECT_TRUE(operators_used({}).empty());
 }
 
 TEST(ExhaustivePhase, DisabledRunsTheGuidedSearchAlone) {
