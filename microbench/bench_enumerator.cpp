@@ -73,15 +73,21 @@ std::vector<Example> make_examples(const Program& p, std::uint64_t seed) {
   return ex;
 }
 
-// Nodes per second: searches each task's examples with a node budget
-// (arg 0) and targets whose outputs no program of the target length gives
-// (outputs rotated between examples), so the whole budget is spent.
-void BM_EnumeratorThroughput(benchmark::State& state, int task) {
-  const BenchTask t = bench_programs()[task];
-  std::vector<Example> ex = make_examples(t.program, 11);
+// The program's examples with their outputs rotated between examples:
+// no program of the target's length gives them.
+std::vector<Example> unsolvable_examples(const Program& p) {
+  std::vector<Example> ex = make_examples(p, 11);
   const Value first = ex[0].output;
   for (int e = 0; e + 1 < kExamples; ++e) ex[e].output = ex[e + 1].output;
   ex.back().output = first;
+  return ex;
+}
+
+// Nodes per second: searches each task's unsolvable examples with a node
+// budget (arg 0), so the whole budget is spent.
+void BM_EnumeratorThroughput(benchmark::State& state, int task) {
+  const BenchTask t = bench_programs()[task];
+  const std::vector<Example> ex = unsolvable_examples(t.program);
   SearchLimits limits;
   limits.max_nodes = static_cast<std::uint64_t>(state.range(0));
   EnumeratorOptions opts;
@@ -95,15 +101,12 @@ void BM_EnumeratorThroughput(benchmark::State& state, int task) {
   state.counters["nodes_per_s"] = benchmark::Counter(double(nodes), benchmark::Counter::kIsRate);
 }
 
-// One whole length (arg 0) of a task with no solution (outputs rotated as
-// above), with and without EnumeratorOptions::canonical_order: the nodes
+// One whole length (arg 0) of a task's unsolvable examples, with and
+// without EnumeratorOptions::canonical_order: the nodes
 // each needs, and the time.
 void BM_EnumeratorLength(benchmark::State& state, int task, bool canonical) {
   const BenchTask t = bench_programs()[task];
-  std::vector<Example> ex = make_examples(t.program, 11);
-  const Value first = ex[0].output;
-  for (int e = 0; e + 1 < kExamples; ++e) ex[e].output = ex[e + 1].output;
-  ex.back().output = first;
+  const std::vector<Example> ex = unsolvable_examples(t.program);
   EnumeratorOptions opts;
   opts.min_length = opts.max_length = static_cast<int>(state.range(0));
   opts.canonical_order = canonical;
