@@ -26,7 +26,7 @@ test: build
 demo: build
 	@echo "== Task: examples/tasks/sort_descending.json"
 	@cat examples/tasks/sort_descending.json
-	@echo "== npeps synth (default method mean-peps, the shipped models in assets/models)"
+	@echo "== npeps synth (default method portfolio, the shipped models in assets/models)"
 	$(NPEPS) synth examples/tasks/sort_descending.json --timeout 5
 
 conformance: build

@@ -19,7 +19,7 @@
 namespace npeps {
 
 #ifndef NPEPS_WITH_TORCH
-std::unique_ptr<Solver> make_npeps_solver(const SolverConfig&, NPEPSVariant) {
+std::unique_ptr<Solver> make_npeps_solver(const SolverConfig&, NPEPSVariant, double) {
   throw std::runtime_error("N-PEPS needs a build with torch (NPEPS_WITH_TORCH)");
 }
 #else
@@ -33,11 +33,16 @@ bool same_examples(const std::vector<Example>& a, const std::vector<Example>& b)
 
 class NPEPSSolver final : public Solver {
  public:
-  NPEPSSolver(const SolverConfig& cfg, NPEPSVariant variant, const NPEPSOptions& options)
-      : options_(options), threads_(std::max(cfg.threads, 1)) {
+  NPEPSSolver(const SolverConfig& cfg, NPEPSVariant variant, const NPEPSOptions& options,
+              double global_first_share)
+      : options_(options),
+        threads_(std::max(cfg.threads, 1)),
+        global_first_share_(global_first_share) {
     if (!(options.pe_budget_s > 0) ||
         !(options.max_pe_fraction > 0 && options.max_pe_fraction <= 1))
       throw std::runtime_error("N-PEPS options: PE budget must be > 0 and its share in (0, 1]");
+    if (!(global_first_share >= 0 && global_first_share < 1))
+      throw std::runtime_error("N-PEPS options: the global search's first share must be in [0, 1)");
     const std::string dir = cfg.model_dir + "/";
     // torch's threads, once for the process (models/pccoder_net.h): never
     // changed per call.
@@ -89,13 +94,27 @@ class NPEPSSolver final : public Solver {
 
   SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {
     const auto start = Clock::now();
-    // PE phase, its per-example budget cut to fit the task budget.
+    SearchResult out;
+    if (global_first_share_ > 0 && limits.deadline != Clock::time_point::max()) {
+      // The global policy alone first (set_solutions with none: Sum and
+      // Mean add nothing, the attention has no keys).
+      SearchLimits first = limits;
+      first.deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                   (limits.deadline - start) * global_first_share_);
+      policy_->set_solutions(examples, {});
+      out = beam_search(examples, *policy_, BeamSearchOptions{}, first);
+      if (out.program) {
+        out.stats.time_s = std::chrono::duration<double>(Clock::now() - start).count();
+        return out;
+      }
+    }
+    // PE phase, its per-example budget cut to fit the time left.
     PerExampleOptions pe;
     pe.threads = threads_;
     pe.max_solutions = options_.max_pe_solutions;
     pe.budget_s = options_.pe_budget_s;
     if (limits.deadline != Clock::time_point::max()) {
-      const double left = std::chrono::duration<double>(limits.deadline - start).count();
+      const double left = std::chrono::duration<double>(limits.deadline - Clock::now()).count();
       const int rounds = (static_cast<int>(examples.size()) + threads_ - 1) / threads_;
       pe.budget_s = std::max(1e-3, std::min(pe.budget_s, options_.max_pe_fraction * left / rounds));
     } else if (limits.max_nodes != std::numeric_limits<std::uint64_t>::max()) {
@@ -111,8 +130,7 @@ class NPEPSSolver final : public Solver {
     pe_examples_ = examples;
     pe_programs_.clear();
     for (const PESolution& s : r.solutions) pe_programs_.push_back(s.program);
-    SearchResult out;
-    out.stats = r.stats;
+    out.stats += r.stats;
     if (r.full_solution) {
       out.program = r.full_solution;
     } else {
@@ -122,7 +140,8 @@ class NPEPSSolver final : public Solver {
       // The task's node budget covers both phases.
       SearchLimits global = limits;
       if (limits.max_nodes != std::numeric_limits<std::uint64_t>::max())
-        global.max_nodes = limits.max_nodes > r.stats.nodes ? limits.max_nodes - r.stats.nodes : 0;
+        global.max_nodes =
+            limits.max_nodes > out.stats.nodes ? limits.max_nodes - out.stats.nodes : 0;
       const SearchResult g = beam_search(examples, *policy_, BeamSearchOptions{}, global);
       out.program = g.program;
       out.stats += g.stats;
@@ -134,6 +153,7 @@ class NPEPSSolver final : public Solver {
  private:
   NPEPSOptions options_;
   int threads_;
+  double global_first_share_;  // make_npeps_solver
   std::unique_ptr<PCCoderNet> global_, key_net_;
   std::unique_ptr<CrossAggregator> aggregator_;
   std::vector<std::unique_ptr<Policy> > pe_policies_;
@@ -146,8 +166,9 @@ class NPEPSSolver final : public Solver {
 
 }  // namespace
 
-std::unique_ptr<Solver> make_npeps_solver(const SolverConfig& cfg, NPEPSVariant variant) {
-  return std::make_unique<NPEPSSolver>(cfg, variant, cfg.npeps);
+std::unique_ptr<Solver> make_npeps_solver(const SolverConfig& cfg, NPEPSVariant variant,
+                                          double global_first_share) {
+  return std::make_unique<NPEPSSolver>(cfg, variant, cfg.npeps, global_first_share);
 }
 #endif
 

@@ -27,7 +27,12 @@ enum class NPEPSVariant {
 // (PE; one copy per thread) and, for the cross-attention variants, the
 // aggregator. Throws std::runtime_error when a model is missing or bad, or
 // when this build has no torch.
-// The settings are cfg.npeps.
-std::unique_ptr<Solver> make_npeps_solver(const SolverConfig& cfg, NPEPSVariant variant);
+// The settings are cfg.npeps. With global_first_share > 0 (in [0, 1)),
+// each solve() under a deadline first gives that share of its time to a CAB
+// search guided by the global model alone, before the PE phase (the
+// `portfolio` method, api/methods.cpp); the PE phase and the mixed search
+// share the rest as usual.
+std::unique_ptr<Solver> make_npeps_solver(const SolverConfig& cfg, NPEPSVariant variant,
+                                          double global_first_share = 0);
 
 }  // namespace npeps

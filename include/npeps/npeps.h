@@ -27,7 +27,7 @@ typedef struct npeps_synthesizer npeps_synthesizer;
 /* Makes a synthesizer. `options_json` is NULL, "" or a JSON object with any
  * of these keys (the `npeps synth` flags; unknown keys are an error):
  *   "method"        string, one of `npeps synth --help`'s methods (default:
- *                   "mean-peps", or "enum" in builds without LibTorch)
+ *                   "portfolio", or "enum" in builds without LibTorch)
  *   "timeout"       seconds per task (default 5; null: no limit)
  *   "threads"       worker threads per task (default 1)
  *   "model_dir"     trained models (default: the shipped ones)

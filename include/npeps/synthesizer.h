@@ -37,10 +37,10 @@ struct TaskSpec {
 // and start-up time on any machine this runs on.
 inline constexpr int kMaxThreads = 64;
 
-// Settings of the N-PEPS methods (npeps, npeps+U, sum-peps, mean-peps; the
-// others ignore them). Declared once: the CLI's synth and bench flags, the
-// C API and the Python module all fill this struct and check it with
-// validate() below.
+// Settings of the N-PEPS methods (npeps, npeps+U, sum-peps, mean-peps, and
+// the portfolio's Mean-PEPS step; the others ignore them). Declared once:
+// the CLI's synth and bench flags, the C API and the Python module all fill
+// this struct and check it with validate() below.
 struct NPEPSOptions {
   double pe_budget_s = 0.8;  // wall budget of each example's PE search, seconds (N-PEPS: 0.8)
   // The PE phase takes at most this share of the time left in the task
@@ -142,10 +142,10 @@ class Synthesizer {
   const SynthesizerOptions& options() const;
   // Methods available in this build, e.g. {"enum", "pccoder"}.
   static std::vector<std::string> methods();
-  // "mean-peps" (the PE searches, then the global search guided by their
-  // averaged statements and the global policy, with the exhaustive phase;
-  // the shipped models) in builds with LibTorch, "enum" (model-free
-  // enumeration) in builds without.
+  // "portfolio" (the exhaustive phase around PCCoder's search and then
+  // Mean-PEPS's: the PE searches and the global search guided by their
+  // averaged statements; the shipped models) in builds with LibTorch,
+  // "enum" (model-free enumeration) in builds without.
   static std::string default_method();
 
   struct Impl;

@@ -36,8 +36,8 @@
 namespace npeps {
 namespace {
 
-const std::vector<std::string> kNeuralMethods = {"pccoder", "npeps", "npeps+U", "sum-peps",
-                                                 "mean-peps"};
+const std::vector<std::string> kNeuralMethods = {"portfolio", "pccoder",  "npeps",
+                                                 "npeps+U",   "sum-peps", "mean-peps"};
 
 bool registered(const std::string& method) {
   const auto m = Synthesizer::methods();
@@ -250,7 +250,7 @@ TEST_F(NeuralMethodsTest, OnlyTheNeededModelsAreRequired) {
   const fs::path dir = fresh_copy("no_aggregators");
   fs::remove(dir / kAggregatorModelFile);
   fs::remove(dir / kAggregatorUModelFile);
-  for (const char* method : {"pccoder", "sum-peps", "mean-peps"}) {
+  for (const char* method : {"portfolio", "pccoder", "sum-peps", "mean-peps"}) {
     Synthesizer s(options(method, dir, 2.0));
     EXPECT_TRUE(s.synthesize(task).solved) << method;
   }
@@ -359,6 +359,31 @@ TEST_F(NeuralMethodsTest, TheFocusOperatorsAreThePESolutionsOperators) {
     EXPECT_LT(focus.size(), static_cast<std::size_t>(kNumOperators)) << m;
     EXPECT_TRUE(solver->focus_operators(other).empty()) << m;
   }
+}
+
+// The portfolio's guided step (api/methods.cpp): under a deadline, the
+// global policy's search runs first, and a task it solves needs no PE phase
+// (so no focus operators); without that first share, or under a node budget
+// alone, the PE phase runs as in Mean-PEPS.
+TEST_F(NeuralMethodsTest, ThePortfolioSearchesWithTheGlobalPolicyBeforeThePEPhase) {
+  const std::vector<Example> task = {{{Value::list({1, 2, 3})}, Value::list({3, 2, 1})},
+                                     {{Value::list({4, 0, 7})}, Value::list({7, 4, 0})}};
+  SolverConfig cfg;
+  cfg.model_dir = models().string();
+  const auto with_first = make_npeps_solver(cfg, NPEPSVariant::Mean, 1.0 / 3);
+  const auto without = make_npeps_solver(cfg, NPEPSVariant::Mean);
+  const SearchResult a = with_first->solve(task, SearchLimits::with_timeout(30));
+  const SearchResult b = without->solve(task, SearchLimits::with_timeout(30));
+  ASSERT_TRUE(a.solved());
+  ASSERT_TRUE(b.solved());
+  EXPECT_TRUE(satisfies(*a.program, task));
+  EXPECT_TRUE(with_first->focus_operators(task).empty());  // solved before any PE phase
+  EXPECT_FALSE(without->focus_operators(task).empty());
+  SearchLimits nodes;
+  nodes.max_nodes = 3000;
+  with_first->solve(task, nodes);
+  EXPECT_FALSE(with_first->focus_operators(task).empty());
+  EXPECT_THROW(make_npeps_solver(cfg, NPEPSVariant::Mean, 1.0), std::runtime_error);
 }
 
 #endif  // NPEPS_API_TEST_MODELS

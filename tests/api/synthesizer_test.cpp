@@ -185,13 +185,13 @@ TEST(Synthesizer, ListsItsMethods) {
   EXPECT_NE(std::find(m.begin(), m.end(), "enum"), m.end());
 }
 
-TEST(Synthesizer, DefaultMethodIsMeanPepsWhenBuilt) {
+TEST(Synthesizer, DefaultMethodIsThePortfolioWhenBuilt) {
   const auto m = Synthesizer::methods();
-  const bool has_peps = std::find(m.begin(), m.end(), "mean-peps") != m.end();
+  const bool has_peps = std::find(m.begin(), m.end(), "portfolio") != m.end();
 #ifdef NPEPS_WITH_TORCH
   EXPECT_TRUE(has_peps);
 #endif
-  EXPECT_EQ(Synthesizer::default_method(), has_peps ? "mean-peps" : "enum");
+  EXPECT_EQ(Synthesizer::default_method(), has_peps ? "portfolio" : "enum");
   SynthesizerOptions o;
   o.method.clear();
   EXPECT_EQ(Synthesizer(o).options().method, Synthesizer::default_method());
