@@ -66,7 +66,7 @@ SearchResult enumerate_on(const std::vector<Example>& examples, const SearchLimi
 }
 
 // The focus run: the enumerator over `focus` alone (in its order), from
-// the first length not searched whole, for `share` of the time left. It
+// the first length not searched whole, for focus_share of the time left. It
 // leaves `costs` alone: its lengths are not searched whole.
 SearchResult focus_run(const std::vector<Example>& examples, const SearchLimits& limits,
                        const ExhaustivePhaseOptions& o, const LengthCosts& costs,
