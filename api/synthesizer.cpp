@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "api/example_subset.h"
 #include "api/progress_reporter.h"
 #include "api/solver.h"
 #include "datasets/task.h"
@@ -53,7 +54,7 @@ struct Synthesizer::Impl {
                                 : std::chrono::duration<double>(limits.deadline - start).count();
     ProgressReporter reporter(options.progress, options.progress_interval_s, start, budget_s,
                               live_nodes, cancel);
-    SearchResult r = solver->solve(task.examples, limits);
+    SearchResult r = solve_on_subsets(*solver, task.examples, limits);
     reporter.finish();  // rethrows what the progress function threw
     SynthesisResult out;
     out.id = task.id;

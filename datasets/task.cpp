@@ -182,10 +182,10 @@ Task task_from_json_unchecked(const nlohmann::json& j, const std::string& where)
   if (!examples->is_array())
     r.fail("examples", "expected an array, found " + describe_json(*examples));
   if (examples->empty())
-    r.fail("examples", "no examples (need 1 to " + std::to_string(kMaxExamples) + ")");
-  if (examples->size() > static_cast<std::size_t>(kMaxExamples))
+    r.fail("examples", "no examples (need 1 to " + std::to_string(kMaxTaskExamples) + ")");
+  if (examples->size() > static_cast<std::size_t>(kMaxTaskExamples))
     r.fail("examples", std::to_string(examples->size()) + " examples (at most " +
-                           std::to_string(kMaxExamples) + ")");
+                           std::to_string(kMaxTaskExamples) + ")");
   for (std::size_t e = 0; e < examples->size(); ++e)
     t.examples.push_back(read_example(r, (*examples)[e], e));
   check_consistent(r, t.examples);
@@ -308,6 +308,11 @@ std::vector<Task> load_tasks(const std::string& path, std::vector<std::string>* 
     }
   });
   return tasks;
+}
+
+void keep_search_examples(std::vector<Task>& tasks) {
+  for (Task& t : tasks)
+    if (t.examples.size() > static_cast<std::size_t>(kMaxExamples)) t.examples.resize(kMaxExamples);
 }
 
 }  // namespace npeps

@@ -17,9 +17,15 @@
 
 namespace npeps {
 
+// Examples a task may have. A search takes at most kMaxExamples
+// (dsl/examples_check.h) at a time: the synthesizer searches subsets of a
+// larger task and checks every example (api/example_subset.h); the
+// trainers keep a task's first kMaxExamples.
+inline constexpr int kMaxTaskExamples = 1000;
+
 struct Task {
   std::string id;                  // from the file, or the line number ("line 7")
-  std::vector<Example> examples;   // 1..10, all with the same input types
+  std::vector<Example> examples;   // 1..kMaxTaskExamples, all with the same input types
   std::optional<Program> program;  // reference program, when the file has one
 
   // Input types shared by all examples (empty if there are no examples).
@@ -56,5 +62,9 @@ void read_task_lines(std::istream& in, const std::function<void(TaskLine&&)>& fn
 
 // Convenience: all valid tasks of a file; errors are appended to `errors`.
 std::vector<Task> load_tasks(const std::string& path, std::vector<std::string>* errors);
+
+// Cuts every task to its first kMaxExamples examples: what the trainers
+// use, since a search and the networks take at most that many.
+void keep_search_examples(std::vector<Task>& tasks);
 
 }  // namespace npeps

@@ -65,6 +65,7 @@ AggregatorDataReport generate_aggregator_data(const AggregatorDataOptions& o) {
   std::vector<Task> tasks = load_tasks(o.tasks_path, &errors);
   report.invalid = errors.size();
   if (o.max_tasks > 0 && tasks.size() > o.max_tasks) tasks.resize(o.max_tasks);
+  keep_search_examples(tasks);
   const std::unordered_set<std::string> done = done_ids(o.out_path);
   // Index in the file (seeds the draw) of each task still to do.
   std::vector<std::size_t> todo;

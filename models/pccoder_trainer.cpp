@@ -273,6 +273,7 @@ void load_into(const std::string& path, TaskSource& src, TrainReport& report) {
   src.invalid += errors.size();
   for (const std::string& e : errors)
     if (report.skipped.size() < 20) report.skipped.push_back(path + ": " + e);
+  keep_search_examples(tasks);
   for (Task& t : tasks) src.tasks.push_back(std::move(t));
 }
 

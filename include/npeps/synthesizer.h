@@ -30,7 +30,7 @@ struct IoExample {
 
 struct TaskSpec {
   std::string id;                  // optional, echoed in the result
-  std::vector<IoExample> examples; // 1..10 examples with the same input types
+  std::vector<IoExample> examples;  // 1..1000 examples with the same input types (docs/FORMATS.md)
 };
 
 // Most worker threads a task may use (--threads): more only cost memory

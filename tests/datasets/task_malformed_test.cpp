@@ -27,7 +27,7 @@ const Case kCases[] = {
     {"[1, 2]", "line 7: expected a JSON object, found an array"},
     {"{}", "line 7: examples: missing"},
     {R"({"examples": 3})", "line 7: examples: expected an array, found the integer 3"},
-    {R"({"examples": []})", "line 7: examples: no examples (need 1 to 10)"},
+    {R"({"examples": []})", "line 7: examples: no examples (need 1 to 1000)"},
     {R"({"examples": [3]})",
      "line 7, example 1: expected an object with \"inputs\" and \"output\""},
     {R"({"examples": [{"output": 1}]})", "line 7, example 1, inputs: missing"},
@@ -126,15 +126,23 @@ TEST(TaskMalformed, NulBetweenTokensIsNamedNotEndOfInput) {
   EXPECT_EQ(outcome("\0"s), "line 7: not valid JSON: NUL byte at offset 0");
 }
 
-TEST(TaskMalformed, ElevenExamples) {
-  nlohmann::json examples = nlohmann::json::array();
-  for (int e = 0; e < 11; ++e) examples.push_back({{"inputs", {e}}, {"output", e}});
-  EXPECT_EQ(outcome(nlohmann::json{{"examples", examples}}.dump()),
-            "line 7: examples: 11 examples (at most 10)");
+// More examples than one search takes load (the synthesizer searches
+// subsets, api/example_subset.h); past kMaxTaskExamples they are refused.
+TEST(TaskMalformed, ExampleCountsUpToTheTaskLimit) {
+  const auto examples = [](int n) {
+    nlohmann::json a = nlohmann::json::array();
+    for (int e = 0; e < n; ++e) a.push_back({{"inputs", {e % 200}}, {"output", e % 200}});
+    return nlohmann::json{{"examples", a}}.dump();
+  };
+  EXPECT_EQ(outcome(examples(kMaxExamples + 1)), "ok");
+  EXPECT_EQ(parse_task(examples(kMaxTaskExamples), "t").examples.size(),
+            static_cast<std::size_t>(kMaxTaskExamples));
+  EXPECT_EQ(outcome(examples(kMaxTaskExamples + 1)),
+            "line 7: examples: 1001 examples (at most 1000)");
 }
 
 TEST(TaskMalformed, NoWhereNamesTask) {
-  EXPECT_EQ(outcome(R"({"examples": []})", ""), "task: examples: no examples (need 1 to 10)");
+  EXPECT_EQ(outcome(R"({"examples": []})", ""), "task: examples: no examples (need 1 to 1000)");
 }
 
 TEST(TaskMalformed, JsonErrorsAreShortAndPrintable) {

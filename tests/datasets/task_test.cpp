@@ -216,7 +216,7 @@ TEST(Task, LoadTasksFromFile) {
   EXPECT_EQ(tasks[0].id, "line 1");
   EXPECT_EQ(tasks[1].id, "7");
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "line 2: examples: no examples (need 1 to 10)");
+  EXPECT_EQ(errors[0], "line 2: examples: no examples (need 1 to 1000)");
   EXPECT_EQ(load_tasks(path, nullptr).size(), 2u);
   std::remove(path.c_str());
 }
