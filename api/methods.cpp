@@ -2,8 +2,10 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 
 #include "api/npeps_solver.h"
 #include "api/solver.h"
@@ -44,20 +46,6 @@ class WithExhaustivePhase final : public Solver {
   ExhaustivePhaseOptions options_;
 };
 
-// Each guided method under its name, with the exhaustive phase, and as
-// published under name + "-paper" (the guided search alone).
-[[maybe_unused]] void add_guided(std::vector<MethodInfo>& m, MethodInfo paper) {
-  MethodInfo ours = paper;
-  ours.description = paper.description + " (budget shared with the enumerator)";
-  ours.make = [make = paper.make](const SolverConfig& c) -> std::unique_ptr<Solver> {
-    return std::make_unique<WithExhaustivePhase>(make(c));
-  };
-  paper.name += "-paper";
-  paper.description += ", as published";
-  m.push_back(std::move(ours));
-  m.push_back(std::move(paper));
-}
-
 #if defined(NPEPS_WITH_TORCH)
 // PCCoder: CAB guided by the global model (model_dir/pccoder.ckpt).
 class PCCoderSolver final : public Solver {
@@ -91,28 +79,90 @@ std::unique_ptr<Solver> make_sum_peps(const SolverConfig& c) {
 std::unique_ptr<Solver> make_mean_peps(const SolverConfig& c) {
   return make_npeps_solver(c, NPEPSVariant::Mean);
 }
-// The default (README "The portfolio"): the exhaustive phase around a guided
-// step that gives its first third to PCCoder's search (the global policy
-// alone), the rest to Mean-PEPS (the PE phase, then the mixed search); the
-// guided step is 30% of the budget instead of 20%, so Mean-PEPS keeps its
-// 20%.
-std::unique_ptr<Solver> make_portfolio(const SolverConfig& c) {
-  ExhaustivePhaseOptions o;
-  o.guided_share = 0.3;
-  return std::make_unique<WithExhaustivePhase>(make_npeps_solver(c, NPEPSVariant::Mean, 1.0 / 3),
-                                               o);
+// The default's guided step (README "The portfolio"): its first third is
+// PCCoder's search (the global policy alone), the rest Mean-PEPS's (the PE
+// phase, then the mixed search).
+std::unique_ptr<Solver> make_portfolio_step(const SolverConfig& c) {
+  return make_npeps_solver(c, NPEPSVariant::Mean, 1.0 / 3);
+}
+
+// A guided method inside the exhaustive phase.
+std::function<std::unique_ptr<Solver>(const SolverConfig&)> with_phase(
+    std::function<std::unique_ptr<Solver>(const SolverConfig&)> make,
+    const ExhaustivePhaseOptions& o) {
+  return [make = std::move(make), o](const SolverConfig& c) -> std::unique_ptr<Solver> {
+    return std::make_unique<WithExhaustivePhase>(make(c), o);
+  };
 }
 #elif defined(NPEPS_NEURAL_BY_HANDOFF)
 // The light build (the CLI without LibTorch) lists the neural methods, and
-// making one hands the process over to the full build.
+// making one hands the process over to the full build; a method with the
+// exhaustive phase may defer that to its guided step
+// (defer_neural_handoff).
 NeuralHandoff handoff = nullptr;
+double defer_min_s = -1;  // defer_neural_handoff(); < 0: hand over when the method is made
 
-std::unique_ptr<Solver> hand_off(const SolverConfig&) {
+[[noreturn]] void hand_off_now() {
   if (handoff) handoff();  // replaces the process; returns only when it could not
   throw std::runtime_error("this npeps was built without LibTorch (only enum)");
 }
+std::unique_ptr<Solver> hand_off(const SolverConfig&) { hand_off_now(); }
 constexpr auto make_pccoder = hand_off, make_npeps = hand_off, make_npeps_u = hand_off,
-               make_sum_peps = hand_off, make_mean_peps = hand_off, make_portfolio = hand_off;
+               make_sum_peps = hand_off, make_mean_peps = hand_off, make_portfolio_step = hand_off;
+
+// The exhaustive phase run here, its guided step replaced: with at least
+// defer_min_s seconds of the budget left (or no deadline) it hands the
+// process over, and the full build runs the method from the start; with
+// less it finds nothing, and the enumerator goes on to the deadline.
+class PhaseBeforeHandoff final : public Solver {
+ public:
+  explicit PhaseBeforeHandoff(const ExhaustivePhaseOptions& o) : options_(o) {}
+  SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {
+    return exhaustive_then(examples, limits, options_, [&](const SearchLimits&) {
+      if (limits.deadline == Clock::time_point::max() ||
+          std::chrono::duration<double>(limits.deadline - Clock::now()).count() >= defer_min_s)
+        hand_off_now();
+      return SearchResult{};
+    });
+  }
+
+ private:
+  ExhaustivePhaseOptions options_;
+};
+
+std::function<std::unique_ptr<Solver>(const SolverConfig&)> with_phase(
+    std::function<std::unique_ptr<Solver>(const SolverConfig&)>, const ExhaustivePhaseOptions& o) {
+  return [o](const SolverConfig& c) -> std::unique_ptr<Solver> {
+    // Missing models: the full build names them now, whatever the task.
+    std::error_code ec;
+    const bool models = std::filesystem::exists(c.model_dir + "/" + kPCCoderModelFile, ec) &&
+                        std::filesystem::exists(c.model_dir + "/" + kPEModelFile, ec);
+    if (defer_min_s < 0 || !models) hand_off_now();
+    return std::make_unique<PhaseBeforeHandoff>(o);
+  };
+}
+#endif
+
+#if defined(NPEPS_WITH_TORCH) || defined(NPEPS_NEURAL_BY_HANDOFF)
+// The default's phase: a guided step of 30% of the budget instead of 20%,
+// so that Mean-PEPS keeps its 20%.
+ExhaustivePhaseOptions portfolio_phase_options() {
+  ExhaustivePhaseOptions o;
+  o.guided_share = 0.3;
+  return o;
+}
+
+// Each guided method under its name, with the exhaustive phase, and as
+// published under name + "-paper" (the guided search alone).
+[[maybe_unused]] void add_guided(std::vector<MethodInfo>& m, MethodInfo paper) {
+  MethodInfo ours = paper;
+  ours.description = paper.description + " (budget shared with the enumerator)";
+  ours.make = with_phase(paper.make, ExhaustivePhaseOptions{});
+  paper.name += "-paper";
+  paper.description += ", as published";
+  m.push_back(std::move(ours));
+  m.push_back(std::move(paper));
+}
 #endif
 
 std::vector<MethodInfo> build() {
@@ -123,7 +173,7 @@ std::vector<MethodInfo> build() {
   m.push_back({"portfolio",
                "the default: enumeration, PCCoder's search, then Mean-PEPS's, then enumeration "
                "over the PE solutions' operators and over all",
-               make_portfolio});
+               with_phase(make_portfolio_step, portfolio_phase_options())});
   add_guided(m, {"pccoder", "PCCoder: complete anytime beam search guided by the global model",
                  make_pccoder});
   add_guided(m,
@@ -143,6 +193,12 @@ std::vector<MethodInfo> build() {
 void set_neural_handoff([[maybe_unused]] NeuralHandoff fn) {
 #ifdef NPEPS_NEURAL_BY_HANDOFF
   handoff = fn;
+#endif
+}
+
+void defer_neural_handoff([[maybe_unused]] double min_budget_s) {
+#ifdef NPEPS_NEURAL_BY_HANDOFF
+  defer_min_s = min_budget_s;
 #endif
 }
 

@@ -53,6 +53,17 @@ struct MethodInfo {
 using NeuralHandoff = void (*)();
 void set_neural_handoff(NeuralHandoff fn);
 
+// In the light build, lets the methods with the exhaustive phase (the
+// default `portfolio`, `pccoder`, `npeps`, ...) be made without the models:
+// the phase starts in this process, and its guided step hands the process
+// over only when at least `min_budget_s` seconds of the task's budget are
+// left (or it has no deadline). With less, loading LibTorch would take the
+// rest of the budget: the guided step is skipped and the enumerator runs to
+// the deadline. Hands over at once when the model directory lacks the
+// global or the PE model. For `npeps synth` on one task (cli/cmd_synth.cpp);
+// a no-op in the other builds.
+void defer_neural_handoff(double min_budget_s);
+
 // Every method of this build, in display order.
 const std::vector<MethodInfo>& methods();
 // nullptr when unknown.

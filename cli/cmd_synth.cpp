@@ -8,7 +8,9 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "api/solver.h"
 #include "cli/commands.h"
+#include "cli/neural_handoff.h"
 #include "cli/npeps_flags.h"
 #include "cli/output_check.h"
 #include "cli/process_clock.h"
@@ -172,6 +174,11 @@ void add_synth_command(CLI::App& app, int& exit_code) {
     // the one task, with the running task's time and nodes.
     auto status = std::make_shared<TaskStatus>();
     o->synth.progress = [status](const SynthesisProgress& p) { return status->report(p); };
+    // One task from a file: the light build starts the exhaustive phase
+    // itself (cli/neural_handoff.h). A batch loads the models once, at
+    // once; so does a task on standard input, which the full build must
+    // still be able to read.
+    if (!o->task.empty() && o->task != "-") defer_neural_handoff(kFullBuildMinBudgetS);
     std::unique_ptr<Synthesizer> synth;
     try {
       synth = std::make_unique<Synthesizer>(o->synth);

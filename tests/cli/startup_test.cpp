@@ -53,8 +53,9 @@ TEST(CliStartup, OnlyTheCommandsThatNeedModelsLoadTorch) {
     const std::string out = run("LD_DEBUG=libs " + kLight + " " + args);
     EXPECT_EQ(out.find("libtorch"), std::string::npos) << args;
   }
+  // A published method has no enumerator to start with: it hands over at once.
   const std::string neural =
-      run("LD_DEBUG=libs " + kLight + " synth " + task + " --method pccoder --timeout 5");
+      run("LD_DEBUG=libs " + kLight + " synth " + task + " --method pccoder-paper --timeout 5");
   EXPECT_NE(neural.find("libtorch"), std::string::npos);
   EXPECT_NE(neural.find("\"solved\":true"), std::string::npos)
       << neural.substr(neural.size() - 400);
@@ -70,6 +71,51 @@ TEST(CliStartup, OnlyTheCommandsThatNeedModelsLoadTorch) {
       << off;
   const std::string train = run(kLight + " train --help");
   EXPECT_NE(train.find("--epochs"), std::string::npos) << train;
+}
+
+// suites/e2_l8.jsonl's first task (a length-8 program): the phase's first
+// step, the cheap lengths, does not find it.
+std::string long_task() {
+  static const npeps::test_support::TempFiles files("startup");
+  const std::string path = files.path("long.json");
+  std::ifstream in(NPEPS_SOURCE_DIR "/suites/e2_l8.jsonl");
+  std::string line;
+  std::getline(in, line);
+  std::ofstream(path) << line;
+  return path;
+}
+
+// One task from a file, with a method that has the exhaustive phase: the
+// light program starts the phase itself; what its first step solves never
+// loads LibTorch (api/solver.h, defer_neural_handoff).
+TEST(CliStartup, OneTaskStartsThePhaseInTheLightProgram) {
+  const std::string task = sort_task();
+  for (const std::string& method : {std::string(), std::string(" --method pccoder")}) {
+    const std::string out = run("LD_DEBUG=libs " + kLight + " synth " + task + method);
+    EXPECT_EQ(out.find("libtorch"), std::string::npos) << method;
+    EXPECT_NE(out.find("\"solved\":true"), std::string::npos) << method;
+  }
+  // Read from standard input, the task could not be read again by
+  // npeps-full: the light program hands over at once.
+  const std::string piped = run("LD_DEBUG=libs " + kLight + " synth - --timeout 5 < " + task);
+  EXPECT_NE(piped.find("libtorch"), std::string::npos);
+  EXPECT_NE(piped.find("\"solved\":true"), std::string::npos) << piped.substr(piped.size() - 400);
+}
+
+// Under a budget too short for loading LibTorch and searching after it,
+// the guided step is skipped and the enumerator runs to the deadline; with
+// enough left, the guided step runs in npeps-full.
+TEST(CliStartup, TheGuidedStepLoadsTorchOnlyWithTimeForIt) {
+  const std::string task = long_task();
+  const std::string short_budget =
+      run("LD_DEBUG=libs " + kLight + " synth " + task + " --timeout 1");
+  EXPECT_EQ(short_budget.find("libtorch"), std::string::npos);
+  EXPECT_NE(short_budget.find("\"model_calls\":0"), std::string::npos)
+      << short_budget.substr(short_budget.size() - 400);
+  const std::string longer = run("LD_DEBUG=libs " + kLight + " synth " + task + " --timeout 2.5");
+  EXPECT_NE(longer.find("libtorch"), std::string::npos);
+  EXPECT_EQ(longer.find("\"model_calls\":0"), std::string::npos)
+      << longer.substr(longer.size() - 400);
 }
 #endif
 
