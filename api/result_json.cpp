@@ -17,6 +17,7 @@ std::string to_json(const SynthesisResult& r) {
   j["time_s"] = std::round(r.time_s * 1e4) / 1e4;
   j["stats"] = {{"nodes", r.nodes}, {"checks", r.checks}, {"model_calls", r.model_calls}};
   if (r.memory_capped) j["stats"]["memory_capped"] = true;
+  if (!r.unsolvable.empty()) j["unsolvable"] = r.unsolvable;
   return j.dump();
 }
 

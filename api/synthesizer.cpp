@@ -10,6 +10,7 @@
 #include "api/progress_reporter.h"
 #include "api/solver.h"
 #include "datasets/task.h"
+#include "dsl/examples_check.h"
 #include "dsl/printer.h"
 #include "search/memory_cap.h"
 
@@ -33,6 +34,16 @@ struct Synthesizer::Impl {
 
   SynthesisResult solve(const Task& task) {
     const auto start = Clock::now();
+    if (const auto c = contradicting_examples(task.examples)) {
+      SynthesisResult out;
+      out.id = task.id;
+      out.method = method->name;
+      out.unsolvable = "examples " + std::to_string(c->first + 1) + " and " +
+                       std::to_string(c->second + 1) +
+                       " have the same inputs and different outputs";
+      out.time_s = std::chrono::duration<double>(Clock::now() - start).count();
+      return out;
+    }
     SearchLimits limits = SearchLimits::with_timeout(options.timeout_s);
     if (deadline) limits.deadline = std::min(limits.deadline, *deadline);
     deadline.reset();

@@ -20,12 +20,14 @@
 namespace npeps::cli {
 namespace {
 
-// The result object (npeps::to_json); a memory-capped search is also told
-// on standard error.
+// The result object (npeps::to_json); a memory-capped search and examples
+// no program can fit are also told on standard error.
 nlohmann::json result_json(const SynthesisResult& r) {
+  const std::string id = r.id.empty() ? "task" : r.id;
   if (r.memory_capped)
-    std::cerr << "npeps synth: " << (r.id.empty() ? "task" : r.id)
-              << ": stopped at the memory cap (--max-memory)\n";
+    std::cerr << "npeps synth: " << id << ": stopped at the memory cap (--max-memory)\n";
+  if (!r.unsolvable.empty())
+    std::cerr << "npeps synth: " << id << ": " << r.unsolvable << ": no program fits them\n";
   return nlohmann::json::parse(to_json(r));
 }
 

@@ -27,4 +27,13 @@ std::string examples_problem(const std::vector<Example>& examples) {
   return "";
 }
 
+std::optional<std::pair<std::size_t, std::size_t>> contradicting_examples(
+    const std::vector<Example>& examples) {
+  for (std::size_t j = 1; j < examples.size(); ++j)
+    for (std::size_t i = 0; i < j; ++i)
+      if (examples[i].inputs == examples[j].inputs && !(examples[i].output == examples[j].output))
+        return std::pair{i, j};
+  return std::nullopt;
+}
+
 }  // namespace npeps

@@ -93,6 +93,10 @@ struct SynthesisResult {
   std::uint64_t checks = 0;        // statements only tested against the output (CAB lookahead)
   std::uint64_t model_calls = 0;   // batched network evaluations
   bool memory_capped = false;      // the search stopped at the memory cap (max_memory_mb)
+  // Why no program can fit the examples, found before any search (e.g.
+  // "examples 1 and 2 have the same inputs and different outputs"); empty
+  // otherwise. Set only with solved == false.
+  std::string unsolvable;
 };
 
 // Invalid task or options. what() names the task, example and field.

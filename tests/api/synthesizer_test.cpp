@@ -38,6 +38,25 @@ TEST(Synthesizer, SolvesFromPlainValues) {
   EXPECT_FALSE(r.readable.empty());
 }
 
+// Two examples with the same inputs and different outputs: unsolved at
+// once, with the reason, whatever the method.
+TEST(Synthesizer, ExamplesNoProgramFitsAreUnsolvedAtOnce) {
+  TaskSpec t;
+  t.examples = {
+      {{std::vector<int>{1, 2}}, 3}, {{std::vector<int>{4}}, 4}, {{std::vector<int>{1, 2}}, 4}};
+  std::vector<std::string> methods = {"enum"};
+  if (Synthesizer::default_method() != "enum") methods.push_back(Synthesizer::default_method());
+  for (const std::string& m : methods) {
+    Synthesizer s(opts(m, 5));
+    const SynthesisResult r = s.synthesize(t);
+    EXPECT_FALSE(r.solved) << m;
+    EXPECT_EQ(r.unsolvable, "examples 1 and 3 have the same inputs and different outputs") << m;
+    EXPECT_EQ(r.nodes, 0u) << m;
+    EXPECT_NE(to_json(r).find("\"unsolvable\""), std::string::npos) << m;
+  }
+  EXPECT_TRUE(Synthesizer(opts("enum", 5)).synthesize(running_max()).unsolvable.empty());
+}
+
 TEST(Synthesizer, RejectsUnknownMethodAndBadOptions) {
   EXPECT_THROW(Synthesizer(opts("nope", 1)), InvalidInput);
   EXPECT_THROW(Synthesizer(opts("enum", 0)), InvalidInput);

@@ -27,5 +27,16 @@ TEST(ExamplesCheck, NamesWhatIsWrong) {
   EXPECT_EQ(examples_problem({ex({l}, l), ex({Value{}}, l)}), "example 2, input 1 is NULL");
 }
 
+TEST(ExamplesCheck, FindsExamplesNoProgramFitsTogether) {
+  const Value l = Value::list({1, 2});
+  EXPECT_FALSE(contradicting_examples({ex({l}, Value::integer(3)), ex({l}, Value::integer(3))}));
+  EXPECT_FALSE(contradicting_examples(
+      {ex({l}, Value::integer(3)), ex({Value::list({2, 1})}, Value::integer(4))}));
+  const auto c = contradicting_examples(
+      {ex({Value::list({0})}, Value::null()), ex({l}, Value::integer(3)), ex({l}, Value::null())});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(*c, (std::pair<std::size_t, std::size_t>{1, 2}));
+}
+
 }  // namespace
 }  // namespace npeps
