@@ -176,11 +176,13 @@ void add_synth_command(CLI::App& app, int& exit_code) {
     // the one task, with the running task's time and nodes.
     auto status = std::make_shared<TaskStatus>();
     o->synth.progress = [status](const SynthesisProgress& p) { return status->report(p); };
-    // One task from a file: the light build starts the exhaustive phase
-    // itself (cli/neural_handoff.h). A batch loads the models once, at
-    // once; so does a task on standard input, which the full build must
-    // still be able to read.
-    if (!o->task.empty() && o->task != "-") defer_neural_handoff(kFullBuildMinBudgetS);
+    // One task from a file, under a deadline: the light build starts the
+    // exhaustive phase itself (cli/neural_handoff.h). A batch loads the
+    // models once, at once; so does a task on standard input, which the
+    // full build must still be able to read, and a task without a time
+    // limit, whose phase would otherwise run its first step twice.
+    if (!o->task.empty() && o->task != "-" && o->synth.timeout_s < 1e6)
+      defer_neural_handoff(kFullBuildMinBudgetS);
     std::unique_ptr<Synthesizer> synth;
     try {
       synth = std::make_unique<Synthesizer>(o->synth);

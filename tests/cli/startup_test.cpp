@@ -100,6 +100,11 @@ TEST(CliStartup, OneTaskStartsThePhaseInTheLightProgram) {
   const std::string piped = run("LD_DEBUG=libs " + kLight + " synth - --timeout 5 < " + task);
   EXPECT_NE(piped.find("libtorch"), std::string::npos);
   EXPECT_NE(piped.find("\"solved\":true"), std::string::npos) << piped.substr(piped.size() - 400);
+  // Without a time limit too (the phase's first step would run twice).
+  const std::string unlimited =
+      run("LD_DEBUG=libs " + kLight + " synth " + task + " --timeout inf --max-nodes 100000");
+  EXPECT_NE(unlimited.find("libtorch"), std::string::npos);
+  EXPECT_NE(unlimited.find("\"solved\":true"), std::string::npos);
 }
 
 // Under a budget too short for loading LibTorch and searching after it,
