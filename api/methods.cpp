@@ -86,10 +86,11 @@ std::unique_ptr<Solver> make_portfolio_step(const SolverConfig& c) {
   return make_npeps_solver(c, NPEPSVariant::Mean, 1.0 / 3);
 }
 
-// A guided method inside the exhaustive phase.
+// A guided method inside the exhaustive phase (its model files matter
+// only to the light build's with_phase).
 std::function<std::unique_ptr<Solver>(const SolverConfig&)> with_phase(
     std::function<std::unique_ptr<Solver>(const SolverConfig&)> make,
-    const ExhaustivePhaseOptions& o) {
+    const ExhaustivePhaseOptions& o, const std::vector<const char*>&) {
   return [make = std::move(make), o](const SolverConfig& c) -> std::unique_ptr<Solver> {
     return std::make_unique<WithExhaustivePhase>(make(c), o);
   };
@@ -131,12 +132,15 @@ class PhaseBeforeHandoff final : public Solver {
 };
 
 std::function<std::unique_ptr<Solver>(const SolverConfig&)> with_phase(
-    std::function<std::unique_ptr<Solver>(const SolverConfig&)>, const ExhaustivePhaseOptions& o) {
-  return [o](const SolverConfig& c) -> std::unique_ptr<Solver> {
-    // Missing models: the full build names them now, whatever the task.
-    std::error_code ec;
-    const bool models = std::filesystem::exists(c.model_dir + "/" + kPCCoderModelFile, ec) &&
-                        std::filesystem::exists(c.model_dir + "/" + kPEModelFile, ec);
+    std::function<std::unique_ptr<Solver>(const SolverConfig&)>, const ExhaustivePhaseOptions& o,
+    const std::vector<const char*>& files) {
+  return [o, files](const SolverConfig& c) -> std::unique_ptr<Solver> {
+    // A model file the method needs is missing: the full build names it
+    // now, whatever the task.
+    const bool models = std::all_of(files.begin(), files.end(), [&](const char* f) {
+      std::error_code ec;
+      return std::filesystem::exists(c.model_dir + "/" + f, ec);
+    });
     if (defer_min_s < 0 || !models) hand_off_now();
     return std::make_unique<PhaseBeforeHandoff>(o);
   };
@@ -154,10 +158,12 @@ ExhaustivePhaseOptions portfolio_phase_options() {
 
 // Each guided method under its name, with the exhaustive phase, and as
 // published under name + "-paper" (the guided search alone).
-[[maybe_unused]] void add_guided(std::vector<MethodInfo>& m, MethodInfo paper) {
+// `files`: the model files it loads.
+void add_guided(std::vector<MethodInfo>& m, MethodInfo paper,
+                const std::vector<const char*>& files) {
   MethodInfo ours = paper;
   ours.description = paper.description + " (budget shared with the enumerator)";
-  ours.make = with_phase(paper.make, ExhaustivePhaseOptions{});
+  ours.make = with_phase(paper.make, ExhaustivePhaseOptions{}, files);
   paper.name += "-paper";
   paper.description += ", as published";
   m.push_back(std::move(ours));
@@ -166,6 +172,7 @@ ExhaustivePhaseOptions portfolio_phase_options() {
 #endif
 
 std::vector<MethodInfo> build() {
+  [[maybe_unused]] constexpr const char *kPCCoder = kPCCoderModelFile, *kPE = kPEModelFile;
   std::vector<MethodInfo> m;
   m.push_back({"enum", "model-free enumeration with type, usage and equivalence pruning",
                [](const SolverConfig&) { return std::make_unique<EnumSolver>(); }});
@@ -173,17 +180,26 @@ std::vector<MethodInfo> build() {
   m.push_back({"portfolio",
                "the default: enumeration, PCCoder's search, then Mean-PEPS's, then enumeration "
                "over the PE solutions' operators and over all",
-               with_phase(make_portfolio_step, portfolio_phase_options())});
-  add_guided(m, {"pccoder", "PCCoder: complete anytime beam search guided by the global model",
-                 make_pccoder});
+               with_phase(make_portfolio_step, portfolio_phase_options(), {kPCCoder, kPE})});
+  add_guided(
+      m,
+      {"pccoder", "PCCoder: complete anytime beam search guided by the global model", make_pccoder},
+      {kPCCoder});
   add_guided(m,
-             {"npeps", "N-PEPS: PE searches, then CAB guided by the cross aggregator", make_npeps});
-  add_guided(m, {"npeps+U", "N-PEPS+U: as npeps, attention also weighted by PE solution scores",
-                 make_npeps_u});
-  add_guided(m, {"sum-peps", "Sum-PEPS: PE searches, then CAB guided by summed PE statements",
-                 make_sum_peps});
-  add_guided(m, {"mean-peps", "Mean-PEPS: PE searches, then CAB guided by averaged PE statements",
-                 make_mean_peps});
+             {"npeps", "N-PEPS: PE searches, then CAB guided by the cross aggregator", make_npeps},
+             {kPCCoder, kPE, kAggregatorModelFile});
+  add_guided(m,
+             {"npeps+U", "N-PEPS+U: as npeps, attention also weighted by PE solution scores",
+              make_npeps_u},
+             {kPCCoder, kPE, kAggregatorUModelFile});
+  add_guided(
+      m,
+      {"sum-peps", "Sum-PEPS: PE searches, then CAB guided by summed PE statements", make_sum_peps},
+      {kPCCoder, kPE});
+  add_guided(m,
+             {"mean-peps", "Mean-PEPS: PE searches, then CAB guided by averaged PE statements",
+              make_mean_peps},
+             {kPCCoder, kPE});
 #endif
   return m;
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -105,6 +106,26 @@ TEST(CliStartup, OneTaskStartsThePhaseInTheLightProgram) {
       run("LD_DEBUG=libs " + kLight + " synth " + task + " --timeout inf --max-nodes 100000");
   EXPECT_NE(unlimited.find("libtorch"), std::string::npos);
   EXPECT_NE(unlimited.find("\"solved\":true"), std::string::npos);
+}
+
+// A model file the method needs is missing: handed over at once, so the
+// full build names it, however easy the task.
+TEST(CliStartup, AMissingModelFileIsNamedWhateverTheTask) {
+  static const npeps::test_support::TempFiles files("startup");
+  const std::string dir = files.path("models");
+  std::filesystem::create_directories(dir);
+  for (const char* f : {"pccoder.ckpt", "pe.ckpt"})
+    std::filesystem::copy_file(NPEPS_BINARY_DIR "/share/npeps/models/" + std::string(f),
+                               dir + "/" + f, std::filesystem::copy_options::overwrite_existing);
+  const std::string task = sort_task();
+  const std::string pccoder =
+      run("LD_DEBUG=libs " + kLight + " synth " + task + " --method pccoder --model-dir " + dir);
+  EXPECT_EQ(pccoder.find("libtorch"), std::string::npos);
+  EXPECT_NE(pccoder.find("\"solved\":true"), std::string::npos)
+      << pccoder.substr(pccoder.size() - 400);
+  const std::string npeps = run(kLight + " synth " + task + " --method npeps --model-dir " + dir);
+  EXPECT_NE(npeps.find("aggregator.ckpt"), std::string::npos) << npeps;
+  EXPECT_EQ(npeps.find("\"solved\":true"), std::string::npos) << npeps;
 }
 
 // Under a budget too short for loading LibTorch and searching after it,
