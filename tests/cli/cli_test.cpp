@@ -130,13 +130,20 @@ TEST(CliSynthTiming, BudgetCountsFromProcessStart) {
   const std::string task = write_file(
       "noise2.json",
       R"({"examples":[{"inputs":[[1]],"output":[9,-3,7,100]},{"inputs":[[2]],"output":[-70,4]},{"inputs":[[3]],"output":[55]}]})");
-  const auto start = std::chrono::steady_clock::now();
-  const Outcome o = npeps("synth " + task + " --timeout 1.5");
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_EQ(o.status, 1) << last_stderr();
-  const double searched = nlohmann::json::parse(o.out)["time_s"].get<double>();
-  EXPECT_LT(searched, 1.5);
-  EXPECT_LT(wall, 1.5 + 0.6);
+  // At 2.5 s the light program hands over to npeps-full at the guided step
+  // (cli/neural_handoff.h), which loads LibTorch before it searches: the
+  // search is shorter than the budget by that load. At 1 s the light
+  // program searches alone, to the same deadline.
+  for (const double budget : {2.5, 1.0}) {
+    const auto start = std::chrono::steady_clock::now();
+    const Outcome o = npeps("synth " + task + " --timeout " + std::to_string(budget));
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(o.status, 1) << last_stderr();
+    const double searched = nlohmann::json::parse(o.out)["time_s"].get<double>();
+    EXPECT_LT(searched, budget == 2.5 ? budget - 0.1 : budget + 0.05) << budget;
+    EXPECT_LT(wall, budget + 0.6) << budget;
+  }
 }
 
 TEST(CliSynth, MalformedInputsExitTwoWithAMessage) {
@@ -336,12 +343,22 @@ TEST(CliHarden, CorruptModelsAreNamedWithoutAStackTrace) {
   ASSERT_NE(at, std::string::npos);
   bytes.replace(at, 16, "\"hidden_dim\":999999999");
   std::ofstream(dir + "/pccoder.ckpt", std::ios::binary) << bytes;
-  const Outcome o = npeps("synth " + g_task() + " --method pccoder --model-dir " + dir);
-  EXPECT_EQ(o.status, 2);
-  const std::string err = last_stderr();
-  EXPECT_TRUE(has(err, dir + "/pccoder.ckpt")) << err;
-  EXPECT_TRUE(has(err, "hidden_dim")) << err;
-  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  // pccoder-paper loads the model at once. pccoder starts its exhaustive
+  // phase in the light program and reads the model only at the guided
+  // step: an easy task is solved without it, a hard one names it.
+  const std::string hard = write_file(
+      "hard.json",
+      R"({"examples":[{"inputs":[[1]],"output":[9,-3,7,100]},{"inputs":[[2]],"output":[-70,4]}]})");
+  for (const std::string& args :
+       {"synth " + g_task() + " --method pccoder-paper", "synth " + hard + " --method pccoder"}) {
+    const Outcome o = npeps(args + " --timeout 3 --model-dir " + dir);
+    EXPECT_EQ(o.status, 2) << args;
+    const std::string err = last_stderr();
+    EXPECT_TRUE(has(err, dir + "/pccoder.ckpt")) << err;
+    EXPECT_TRUE(has(err, "hidden_dim")) << err;
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  }
+  EXPECT_EQ(npeps("synth " + g_task() + " --method pccoder --model-dir " + dir).status, 0);
 }
 
 TEST(CliHarden, EveryBatchLineGetsARowAndKnownIdsAreUsed) {
