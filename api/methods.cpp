@@ -111,20 +111,30 @@ std::unique_ptr<Solver> hand_off(const SolverConfig&) { hand_off_now(); }
 constexpr auto make_pccoder = hand_off, make_npeps = hand_off, make_npeps_u = hand_off,
                make_sum_peps = hand_off, make_mean_peps = hand_off, make_portfolio_step = hand_off;
 
-// The exhaustive phase run here, its guided step replaced: with at least
-// defer_min_s seconds of the budget left (or no deadline) it hands the
-// process over, and the full build runs the method from the start; with
-// less it finds nothing, and the enumerator goes on to the deadline.
+// The start of the exhaustive phase, run here without the models. When
+// less than defer_min_s seconds would be left after its first step
+// (cheap_share of the budget), loading LibTorch would leave the guided
+// step too little: the enumerator searches alone to the deadline.
+// Otherwise the enumerator searches for that share, to its very end
+// (inside a length too: what it finds by then is answered without
+// LibTorch), and the process is handed over; the full build runs the
+// method from the start. No deadline: handed over at once.
 class PhaseBeforeHandoff final : public Solver {
  public:
   explicit PhaseBeforeHandoff(const ExhaustivePhaseOptions& o) : options_(o) {}
   SearchResult solve(const std::vector<Example>& examples, const SearchLimits& limits) override {
-    return exhaustive_then(examples, limits, options_, [&](const SearchLimits&) {
-      if (limits.deadline == Clock::time_point::max() ||
-          std::chrono::duration<double>(limits.deadline - Clock::now()).count() >= defer_min_s)
-        hand_off_now();
-      return SearchResult{};
-    });
+    if (limits.deadline == Clock::time_point::max()) hand_off_now();
+    const Clock::time_point now = Clock::now();
+    const double budget_s = std::chrono::duration<double>(limits.deadline - now).count();
+    EnumeratorOptions eo;
+    eo.max_length = options_.max_length;
+    if (budget_s * (1 - options_.cheap_share) < defer_min_s) return enumerate(examples, eo, limits);
+    SearchLimits first = limits;
+    first.deadline = now + std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(options_.cheap_share * budget_s));
+    SearchResult r = enumerate(examples, eo, first);
+    if (r.solved() || (limits.cancel && limits.cancel->load())) return r;
+    hand_off_now();
   }
 
  private:

@@ -55,13 +55,14 @@ void set_neural_handoff(NeuralHandoff fn);
 
 // In the light build, lets the methods with the exhaustive phase (the
 // default `portfolio`, `pccoder`, `npeps`, ...) be made without the models:
-// the phase starts in this process, and its guided step hands the process
-// over only when at least `min_budget_s` seconds of the task's budget are
-// left (or it has no deadline). With less, loading LibTorch would take the
-// rest of the budget: the guided step is skipped and the enumerator runs to
-// the deadline. Hands over at once when the model directory lacks the
-// global or the PE model. For `npeps synth` on one task (cli/cmd_synth.cpp);
-// a no-op in the other builds.
+// the enumerator starts in this process. With at least `min_budget_s`
+// seconds of the task's budget left after the phase's first step, the
+// enumerator searches for that step's share and, if it finds nothing, the
+// process is handed over; with less, loading LibTorch would take most of
+// the rest, and the enumerator searches alone to the deadline. Hands over
+// at once without a deadline, or when the model directory lacks a file
+// the method loads. For `npeps synth` on one task (cli/cmd_synth.cpp); a
+// no-op in the other builds.
 void defer_neural_handoff(double min_budget_s);
 
 // Every method of this build, in display order.

@@ -27,12 +27,13 @@ inline constexpr NeuralCommand kNeuralCommands[] = {
 };
 
 // `npeps synth` on one task with a method that has the exhaustive phase
-// (the default among them) starts that phase in the light build and hands
-// over at its guided step only when at least this much of the budget is
-// left (api/solver.h, defer_neural_handoff): loading LibTorch and the
-// models takes about 0.7 s here, and under a short budget the enumerator
-// alone solves more in that time than the guided step would after it.
-// A task that the phase's first step solves never loads LibTorch.
+// (the default among them) starts with the enumerator in the light build,
+// and hands over after the phase's first share only when at least this
+// much of the budget is left (api/solver.h, defer_neural_handoff): loading
+// LibTorch and the models takes about 0.7 s here, and under a short budget
+// the enumerator alone solves more in that time than the guided step
+// would after it. A task the enumerator solves in that first share never
+// loads LibTorch.
 inline constexpr double kFullBuildMinBudgetS = 1.5;
 
 // Whether `arg` (argv[1]) is a command or flag the light build hands over.
