@@ -118,7 +118,9 @@ constexpr auto make_pccoder = hand_off, make_npeps = hand_off, make_npeps_u = ha
 // Otherwise the enumerator searches for that share, to its very end
 // (inside a length too: what it finds by then is answered without
 // LibTorch), and the process is handed over; the full build runs the
-// method from the start. No deadline: handed over at once.
+// method from the start. An enumerator done before the end of its share
+// has ruled out every program the method could find: no hand-over. No
+// deadline: handed over at once.
 class PhaseBeforeHandoff final : public Solver {
  public:
   explicit PhaseBeforeHandoff(const ExhaustivePhaseOptions& o) : options_(o) {}
@@ -133,7 +135,11 @@ class PhaseBeforeHandoff final : public Solver {
     first.deadline = now + std::chrono::duration_cast<Clock::duration>(
                                std::chrono::duration<double>(options_.cheap_share * budget_s));
     SearchResult r = enumerate(examples, eo, first);
-    if (r.solved() || (limits.cancel && limits.cancel->load())) return r;
+    // Done before its deadline: solved, cancelled, or every program up to
+    // max_length ruled out (the guided search goes no deeper) or the node
+    // budget spent. Nothing is left for the full build either.
+    if (r.solved() || Clock::now() < first.deadline || (limits.cancel && limits.cancel->load()))
+      return r;
     hand_off_now();
   }
 

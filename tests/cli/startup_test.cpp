@@ -138,6 +138,15 @@ TEST(CliStartup, TheGuidedStepLoadsTorchOnlyWithTimeForIt) {
   EXPECT_EQ(short_budget.find("libtorch"), std::string::npos);
   EXPECT_NE(short_budget.find("\"model_calls\":0"), std::string::npos)
       << short_budget.substr(short_budget.size() - 400);
+  // Two INT inputs: no function applies, the enumerator rules out every
+  // program at once, and nothing is left for the guided search.
+  static const npeps::test_support::TempFiles files("startup");
+  const std::string ints = files.path("ints.json");
+  std::ofstream(ints)
+      << R"({"examples":[{"inputs":[3,4],"output":7},{"inputs":[10,-2],"output":8}]})";
+  const std::string none = run("LD_DEBUG=libs " + kLight + " synth " + ints + " --timeout 2.5");
+  EXPECT_EQ(none.find("libtorch"), std::string::npos);
+  EXPECT_NE(none.find("\"solved\":false"), std::string::npos) << none.substr(none.size() - 400);
   const std::string longer = run("LD_DEBUG=libs " + kLight + " synth " + task + " --timeout 2.5");
   EXPECT_NE(longer.find("libtorch"), std::string::npos);
   EXPECT_EQ(longer.find("\"model_calls\":0"), std::string::npos)
