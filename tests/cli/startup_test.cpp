@@ -144,10 +144,10 @@ TEST(CliStartup, TheGuidedStepLoadsTorchOnlyWithTimeForIt) {
   const std::string ints = files.path("ints.json");
   std::ofstream(ints)
       << R"({"examples":[{"inputs":[3,4],"output":7},{"inputs":[10,-2],"output":8}]})";
-  const std::string none = run("LD_DEBUG=libs " + kLight + " synth " + ints + " --timeout 2.5");
+  const std::string none = run("LD_DEBUG=libs " + kLight + " synth " + ints + " --timeout 3");
   EXPECT_EQ(none.find("libtorch"), std::string::npos);
   EXPECT_NE(none.find("\"solved\":false"), std::string::npos) << none.substr(none.size() - 400);
-  const std::string longer = run("LD_DEBUG=libs " + kLight + " synth " + task + " --timeout 2.5");
+  const std::string longer = run("LD_DEBUG=libs " + kLight + " synth " + task + " --timeout 3");
   EXPECT_NE(longer.find("libtorch"), std::string::npos);
   EXPECT_EQ(longer.find("\"model_calls\":0"), std::string::npos)
       << longer.substr(longer.size() - 400);
