@@ -90,16 +90,29 @@ CrossAggregatorModuleImpl::Outputs CrossAggregatorModuleImpl::attend(const torch
                                                                      bool with_operator) {
   const int64_t b = query.size(0), lq = query.size(1);
   const torch::Tensor q = input_norm_(dropout_(query + positions(query_pos)));  // also the residual
-  const torch::Tensor qh = w_q_(q).view({b, lq, o_.heads, o_.d_k}).transpose(1, 2);
-  torch::Tensor logits = torch::matmul(qh, p.k.transpose(-2, -1)) / std::sqrt(double(o_.d_k));
-  if (o_.use_scores) logits = (logits + p.score) / 2.0;
-  logits = logits.masked_fill(p.mask.logical_not(), -INFINITY);
+  // Keys shared by every instance (the search: one task's PE solutions):
+  // fold instances and queries into one row axis and multiply per head,
+  // [h, B*Lq, d] x [h, d, Lk]. torch::matmul would broadcast the keys and
+  // values to B copies first (B x h x Lk x d floats per call).
+  const bool shared = p.k.size(0) == 1;
+  const torch::Tensor qh = shared ? w_q_(q).view({b * lq, o_.heads, o_.d_k}).transpose(0, 1)
+                                  : w_q_(q).view({b, lq, o_.heads, o_.d_k}).transpose(1, 2);
+  const torch::Tensor keys = shared ? p.k[0] : p.k;  // [h, Lk, d_k] or [B, h, Lk, d_k]
+  torch::Tensor logits = torch::matmul(qh, keys.transpose(-2, -1)) / std::sqrt(double(o_.d_k));
+  const int64_t lk = keys.size(-2);
+  const torch::Tensor score = o_.use_scores && shared ? p.score.view({1, 1, lk}) : p.score;
+  const torch::Tensor mask = shared ? p.mask.view({1, 1, lk}) : p.mask;
+  if (o_.use_scores) logits = (logits + score) / 2.0;
+  logits = logits.masked_fill(mask.logical_not(), -INFINITY);
+  const torch::Tensor weights = torch::softmax(logits, -1);  // [h,B*Lq,Lk] or [B,h,Lq,Lk]
   Outputs out;
-  out.attention = torch::softmax(logits, -1);  // [B,h,Lq,Lk]
-  const torch::Tensor a = dropout_(out.attention);
+  out.attention = shared ? weights.view({o_.heads, b, lq, lk}).transpose(0, 1) : weights;
+  const torch::Tensor a = dropout_(weights);
   auto branch = [&](const torch::Tensor& v, torch::nn::Linear& f1, torch::nn::Linear& f2,
                     torch::nn::LayerNorm& fn, torch::nn::Linear& head) {
-    torch::Tensor x = torch::matmul(a, v).transpose(1, 2).reshape({b, lq, o_.heads * o_.d_v});
+    torch::Tensor x =
+        shared ? torch::matmul(a, v[0]).transpose(0, 1).reshape({b, lq, o_.heads * o_.d_v})
+               : torch::matmul(a, v).transpose(1, 2).reshape({b, lq, o_.heads * o_.d_v});
     x = attn_norm_(dropout_(w_o_(x)) + q);
     x = fn(dropout_(f2(torch::relu(f1(x)))) + x);
     return head(x);

@@ -83,6 +83,37 @@ TEST(CrossAggregator, PaddedKeysGetZeroWeightAndDoNotMatter) {
   }
 }
 
+// One set of keys for every instance (the search's case, folded into one
+// product per head) gives what each instance gets from its own copy of them.
+TEST(CrossAggregator, SharedKeysMatchOneCopyPerInstance) {
+  for (bool scores : {false, true}) {
+    AggregatorOptions o = tiny_agg();
+    o.use_scores = scores;
+    CrossAggregatorModule m(o);
+    m->eval();
+    AggregatorBatch one = random_batch(1, 1, 5, 2);
+    AggregatorBatch each = random_batch(4, 3, 5, 0);
+    for (torch::Tensor AggregatorBatch::*f :
+         {&AggregatorBatch::key, &AggregatorBatch::key_pos, &AggregatorBatch::value,
+          &AggregatorBatch::value_op, &AggregatorBatch::key_mask, &AggregatorBatch::key_score}) {
+      std::vector<int64_t> reps(static_cast<std::size_t>((one.*f).dim()), 1);
+      reps[0] = 4;
+      each.*f = (one.*f).repeat(reps);
+    }
+    AggregatorBatch shared = each;
+    for (torch::Tensor AggregatorBatch::*f :
+         {&AggregatorBatch::key, &AggregatorBatch::key_pos, &AggregatorBatch::value,
+          &AggregatorBatch::value_op, &AggregatorBatch::key_mask, &AggregatorBatch::key_score})
+      shared.*f = one.*f;
+    const auto a = m->forward(each, true), b = m->forward(shared, true);
+    EXPECT_EQ(b.attention.sizes(), a.attention.sizes());
+    EXPECT_TRUE(torch::allclose(a.attention, b.attention, 1e-5, 1e-6));
+    EXPECT_TRUE(torch::allclose(a.statement, b.statement, 1e-4, 1e-5));
+    EXPECT_TRUE(torch::allclose(a.op, b.op, 1e-4, 1e-5));
+    EXPECT_EQ(b.attention.narrow(-1, 3, 2).abs().max().item<float>(), 0.0f);  // padded keys
+  }
+}
+
 TEST(CrossAggregator, GradientsMatchFiniteDifferences) {
   AggregatorOptions o = tiny_agg();
   o.use_scores = true;
